@@ -1,0 +1,234 @@
+//! Non-secret settings: a TOML file in the platform config directory, or where `--config` /
+//! `COUNTERQR_CONFIG` point. A missing file means a fresh install: training mode.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::gateway::ProviderId;
+
+/// The settings file's name inside the platform config directory.
+pub const CONFIG_FILE_NAME: &str = "config.toml";
+
+/// All non-secret settings. Every key is documented in the README.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Which payment provider makes the QRs: `training` or `upi`.
+    pub provider: ProviderId,
+    /// Open the window full-screen (kiosk) at start.
+    pub start_fullscreen: bool,
+    /// The largest amount, in whole rupees, the till accepts for one QR.
+    pub max_amount_rupees: u64,
+    pub training: TrainingConfig,
+    pub upi: UpiConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            provider: ProviderId::Training,
+            start_fullscreen: false,
+            max_amount_rupees: 1_00_000,
+            training: TrainingConfig::default(),
+            upi: UpiConfig::default(),
+        }
+    }
+}
+
+/// `[training]`: the simulated gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingConfig {
+    pub min_delay_ms: u64,
+    pub max_delay_ms: u64,
+    pub expiry_secs: u64,
+    /// Pretend the customer paid this many seconds after the QR appears; 0 = never.
+    pub simulate_paid_after_secs: u64,
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        Self {
+            min_delay_ms: 500,
+            max_delay_ms: 1500,
+            expiry_secs: 300,
+            simulate_paid_after_secs: 0,
+        }
+    }
+}
+
+/// `[upi]`: a UPI link built from the shop's own VPA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpiConfig {
+    /// The shop's UPI ID, e.g. `myshop@okaxis`.
+    pub vpa: String,
+    /// The shop's name as the customer's app shows it.
+    pub payee_name: String,
+    /// A short note shown in the customer's app; empty for none.
+    pub note: String,
+    pub expiry_secs: u64,
+}
+
+impl Default for UpiConfig {
+    fn default() -> Self {
+        Self {
+            vpa: String::new(),
+            payee_name: String::new(),
+            note: String::new(),
+            expiry_secs: 300,
+        }
+    }
+}
+
+/// The range allowed for any QR expiry setting, in seconds.
+pub const EXPIRY_SECS_RANGE: std::ops::RangeInclusive<u64> = 30..=3600;
+
+/// Why the settings could not be used. The text says which file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("Could not read the settings file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "The settings file {path} is not valid: {message}. Fix it (see the README) or move it away."
+    )]
+    Parse { path: PathBuf, message: String },
+    #[error("The settings file {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("No config directory is known for this user; pass --config PATH")]
+    NoConfigDir,
+}
+
+/// Where the settings file is: `explicit` (from `--config` or `COUNTERQR_CONFIG`) or the platform
+/// config directory (`~/.config/counterqr/config.toml` on Linux).
+pub fn config_path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    directories::ProjectDirs::from("in", "counterqr", "counterqr")
+        .map(|dirs| dirs.config_dir().join(CONFIG_FILE_NAME))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+impl Config {
+    /// Reads the settings at `path`; a file that does not exist gives the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let config: Self = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_owned(),
+        })?;
+        config.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    /// Checks ranges that TOML's types cannot express.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_amount_rupees == 0 {
+            return Err("max_amount_rupees must be at least 1".to_owned());
+        }
+        for (key, secs) in [
+            ("training.expiry_secs", self.training.expiry_secs),
+            ("upi.expiry_secs", self.upi.expiry_secs),
+        ] {
+            if !EXPIRY_SECS_RANGE.contains(&secs) {
+                return Err(format!(
+                    "{key} = {secs} is outside {}..={} seconds",
+                    EXPIRY_SECS_RANGE.start(),
+                    EXPIRY_SECS_RANGE.end()
+                ));
+            }
+        }
+        if self.training.min_delay_ms > self.training.max_delay_ms {
+            return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_a_fresh_install_in_training_mode() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::load(&dir.path().join("none.toml")).expect("defaults");
+        assert_eq!(config, Config::default());
+        assert_eq!(config.provider, ProviderId::Training);
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            r#"
+provider = "upi"
+start_fullscreen = true
+max_amount_rupees = 50000
+[training]
+min_delay_ms = 0
+max_delay_ms = 10
+expiry_secs = 60
+simulate_paid_after_secs = 5
+[upi]
+vpa = "shop@okaxis"
+payee_name = "Sharma Stores"
+note = "Thanks"
+expiry_secs = 120
+"#,
+        )
+        .expect("write");
+        let config = Config::load(&path).expect("valid");
+        assert_eq!(config.provider, ProviderId::Upi);
+        assert!(config.start_fullscreen);
+        assert_eq!(config.max_amount_rupees, 50_000);
+        assert_eq!(config.training.simulate_paid_after_secs, 5);
+        assert_eq!(config.upi.vpa, "shop@okaxis");
+        assert_eq!(config.upi.expiry_secs, 120);
+    }
+
+    #[test]
+    fn refuses_typos_bad_values_and_garbage() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("c.toml");
+        for (text, needle) in [
+            ("provder = \"upi\"", "unknown field"),
+            ("provider = \"cash\"", "unknown variant"),
+            ("[upi]\nexpiry_secs = 5", "upi.expiry_secs"),
+            ("this is not toml", ""),
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let err = Config::load(&path).expect_err(text).to_string();
+            assert!(err.contains(needle), "{err}");
+            assert!(err.contains("c.toml"), "{err}");
+        }
+    }
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let text = toml::to_string(&Config::default()).expect("serialise");
+        assert_eq!(
+            toml::from_str::<Config>(&text).expect("parse"),
+            Config::default()
+        );
+    }
+}

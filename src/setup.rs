@@ -1,0 +1,61 @@
+//! Wiring: turns the settings into a working gateway. Shared by the GUI and the command line so
+//! both sell through exactly the same provider.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::domain::Paise;
+use crate::gateway::training::{TrainingGateway, TrainingSettings};
+use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
+use crate::gateway::{Gateway, GatewayError, ProviderId};
+
+/// The gateway the settings select.
+pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayError> {
+    let max_amount = Paise::from_rupees(config.max_amount_rupees);
+    Ok(match config.provider {
+        ProviderId::Training => {
+            let t = &config.training;
+            Arc::new(TrainingGateway::new(TrainingSettings {
+                min_delay: Duration::from_millis(t.min_delay_ms),
+                max_delay: Duration::from_millis(t.max_delay_ms),
+                expiry: Duration::from_secs(t.expiry_secs),
+                simulate_paid_after: (t.simulate_paid_after_secs > 0)
+                    .then(|| Duration::from_secs(t.simulate_paid_after_secs)),
+                max_amount,
+            }))
+        }
+        ProviderId::Upi => {
+            let u = &config.upi;
+            Arc::new(UpiDirectGateway::new(UpiSettings {
+                vpa: u.vpa.trim().to_owned(),
+                payee_name: u.payee_name.clone(),
+                note: u.note.clone(),
+                expiry: Duration::from_secs(u.expiry_secs),
+                max_amount,
+            })?)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_config_gives_training() {
+        let gateway = gateway_from_config(&Config::default()).expect("training needs nothing");
+        assert!(gateway.is_training());
+        assert_eq!(gateway.max_amount(), Paise::from_rupees(1_00_000));
+    }
+
+    #[test]
+    fn upi_without_a_vpa_is_a_settings_problem() {
+        let config = Config {
+            provider: ProviderId::Upi,
+            ..Config::default()
+        };
+        let err = gateway_from_config(&config).err().expect("no VPA set");
+        assert!(matches!(err, GatewayError::Config(_)), "{err}");
+    }
+}
