@@ -1,0 +1,476 @@
+//! The screens of one sale and every transition between them, as a pure state machine.
+//!
+//! No egui and no I/O: the GUI turns key presses, clicks, clock ticks and gateway answers into
+//! [`Event`]s, and carries out the [`Command`]s that come back. Tests drive it directly.
+
+use std::time::{Duration, Instant};
+
+use crate::domain::Sale;
+use crate::gateway::{PaidDetails, QrGrant};
+use crate::render::QrMatrix;
+
+/// How long the Paid screen stays before the till returns to a new sale by itself.
+pub const PAID_SCREEN_TIME: Duration = Duration::from_secs(15);
+
+/// A QR on screen: the sale, what the gateway issued, and when it stops being valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownQr {
+    pub sale: Sale,
+    pub grant: QrGrant,
+    /// The payload drawn as QR modules.
+    pub matrix: QrMatrix,
+    /// When the QR expires, on the monotonic clock.
+    pub deadline: Instant,
+    /// Which request produced it (status answers for other requests are ignored).
+    pub attempt: u64,
+}
+
+impl ShownQr {
+    /// Time left before the QR expires.
+    pub fn remaining(&self, now: Instant) -> Duration {
+        self.deadline.saturating_duration_since(now)
+    }
+}
+
+/// How a sale came to be paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaidHow {
+    /// The gateway said so.
+    Confirmed(PaidDetails),
+    /// The cashier saw the payment on the shop's phone and pressed "Mark paid".
+    MarkedByHand,
+}
+
+/// What the till shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Typing the amount (and customer details).
+    Entry,
+    /// Waiting for the gateway.
+    Requesting { sale: Sale, attempt: u64 },
+    /// The QR faces the customer.
+    ShowingQr(Box<ShownQr>),
+    /// Time ran out; the QR is gone. The sale is kept for a new QR.
+    Expired { sale: Sale },
+    /// The money arrived.
+    Paid {
+        sale: Sale,
+        how: PaidHow,
+        since: Instant,
+    },
+    /// No QR could be had; the sale is kept so Retry reuses it.
+    Failed { sale: Sale, message: String },
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The cashier submitted a checked sale.
+    Submit(Sale),
+    /// A gateway answered a request with a QR, already encoded as modules.
+    QrReady {
+        attempt: u64,
+        grant: QrGrant,
+        matrix: QrMatrix,
+        requested_at: Instant,
+    },
+    /// A gateway request failed; the message is for the cashier.
+    QrFailed { attempt: u64, message: String },
+    /// A status check found the money.
+    StatusPaid { attempt: u64, details: PaidDetails },
+    /// A status check found the payment failed.
+    StatusFailed { attempt: u64, reason: String },
+    /// The clock moved (sent every frame).
+    Tick,
+    /// Enter: retry, new QR, or next sale, depending on the screen.
+    Enter,
+    /// Esc: cancel or back.
+    Escape,
+    /// P: the cashier confirms the payment arrived.
+    MarkPaid,
+    /// N: the cashier says it did not.
+    MarkNotPaid,
+}
+
+/// Work for the GUI to do after a transition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Start a gateway request for this sale, tagged with `attempt`.
+    RequestQr { sale: Sale, attempt: u64 },
+    /// Poll the gateway for this sale's payment while its QR is shown.
+    WatchStatus { sale: Sale, attempt: u64 },
+    /// Cancel whatever request or polling is running.
+    StopWork,
+    /// Empty the entry form for the next sale.
+    ClearForm,
+    /// Put the keyboard focus in the amount field.
+    FocusAmount,
+    /// Tell the cashier something on the entry screen.
+    Notice(String),
+}
+
+/// The state machine: the current screen and a counter that tags each gateway request.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    screen: Screen,
+    attempts: u64,
+    /// Whether the gateway can confirm payment (then its status is polled while a QR shows).
+    confirms_payment: bool,
+}
+
+impl Flow {
+    /// A till on the entry screen.
+    pub fn new(confirms_payment: bool) -> Self {
+        Self {
+            screen: Screen::Entry,
+            attempts: 0,
+            confirms_payment,
+        }
+    }
+
+    /// What is on screen.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// Applies one event at time `now` and says what work follows.
+    #[must_use]
+    pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Command> {
+        let screen = std::mem::replace(&mut self.screen, Screen::Entry);
+        let (next, commands) = self.transition(screen, event, now);
+        self.screen = next;
+        commands
+    }
+
+    fn request(&mut self, sale: Sale) -> (Screen, Vec<Command>) {
+        self.attempts += 1;
+        let attempt = self.attempts;
+        let command = Command::RequestQr {
+            sale: sale.clone(),
+            attempt,
+        };
+        (Screen::Requesting { sale, attempt }, vec![command])
+    }
+
+    fn transition(&mut self, screen: Screen, event: Event, now: Instant) -> (Screen, Vec<Command>) {
+        use Command::{ClearForm, FocusAmount, Notice, StopWork};
+        match (screen, event) {
+            (Screen::Entry, Event::Submit(sale)) => self.request(sale),
+
+            (
+                Screen::Requesting { sale, attempt },
+                Event::QrReady {
+                    attempt: a,
+                    grant,
+                    matrix,
+                    requested_at,
+                },
+            ) if a == attempt => {
+                // Counted from when we asked, not when the answer came: the gateway's clock started
+                // first, so this can only make the QR disappear early, never late.
+                let deadline = requested_at + grant.expires_in;
+                if deadline <= now {
+                    return (Screen::Expired { sale }, vec![]);
+                }
+                let commands = if self.confirms_payment {
+                    vec![Command::WatchStatus {
+                        sale: sale.clone(),
+                        attempt,
+                    }]
+                } else {
+                    vec![]
+                };
+                let shown = ShownQr {
+                    sale,
+                    grant,
+                    matrix,
+                    deadline,
+                    attempt,
+                };
+                (Screen::ShowingQr(Box::new(shown)), commands)
+            }
+            (
+                Screen::Requesting { sale, attempt },
+                Event::QrFailed {
+                    attempt: a,
+                    message,
+                },
+            ) if a == attempt => (Screen::Failed { sale, message }, vec![]),
+            (Screen::Requesting { sale, .. }, Event::Escape) => (
+                Screen::Entry,
+                vec![
+                    StopWork,
+                    FocusAmount,
+                    Notice(format!("Request for {} cancelled", sale.amount)),
+                ],
+            ),
+
+            (Screen::ShowingQr(shown), Event::Tick) if now >= shown.deadline => {
+                (Screen::Expired { sale: shown.sale }, vec![StopWork])
+            }
+            (Screen::ShowingQr(shown), Event::StatusPaid { attempt, details })
+                if attempt == shown.attempt =>
+            {
+                let how = PaidHow::Confirmed(details);
+                (
+                    Screen::Paid {
+                        sale: shown.sale,
+                        how,
+                        since: now,
+                    },
+                    vec![StopWork],
+                )
+            }
+            (Screen::ShowingQr(shown), Event::StatusFailed { attempt, reason })
+                if attempt == shown.attempt =>
+            {
+                let message = format!("The payment failed: {reason}");
+                (
+                    Screen::Failed {
+                        sale: shown.sale,
+                        message,
+                    },
+                    vec![StopWork],
+                )
+            }
+            (Screen::ShowingQr(shown), Event::MarkPaid) => {
+                let how = PaidHow::MarkedByHand;
+                (
+                    Screen::Paid {
+                        sale: shown.sale,
+                        how,
+                        since: now,
+                    },
+                    vec![StopWork],
+                )
+            }
+            (Screen::ShowingQr(shown), Event::MarkNotPaid) => {
+                let notice = Notice(format!("{} marked NOT paid", shown.sale.amount));
+                (
+                    Screen::Entry,
+                    vec![StopWork, ClearForm, FocusAmount, notice],
+                )
+            }
+            (Screen::ShowingQr(shown), Event::Escape) => {
+                let notice = Notice(format!("QR for {} withdrawn", shown.sale.amount));
+                (
+                    Screen::Entry,
+                    vec![StopWork, ClearForm, FocusAmount, notice],
+                )
+            }
+
+            (Screen::Expired { sale } | Screen::Failed { sale, .. }, Event::Enter) => {
+                self.request(sale)
+            }
+            (Screen::Expired { .. } | Screen::Failed { .. }, Event::Escape) => {
+                (Screen::Entry, vec![FocusAmount])
+            }
+
+            (Screen::Paid { since, .. }, Event::Tick) if now >= since + PAID_SCREEN_TIME => {
+                (Screen::Entry, vec![ClearForm, FocusAmount])
+            }
+            (Screen::Paid { .. }, Event::Enter | Event::Escape) => {
+                (Screen::Entry, vec![ClearForm, FocusAmount])
+            }
+
+            // Anything else (a second Enter while requesting, a stale answer, a key that means
+            // nothing here) changes nothing.
+            (screen, _) => (screen, vec![]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Customer, Paise, SaleRef};
+
+    fn sale() -> Sale {
+        Sale {
+            reference: SaleRef::generate(),
+            amount: Paise::from_rupees(500),
+            customer: Customer::default(),
+        }
+    }
+
+    fn grant(expires_secs: u64) -> QrGrant {
+        QrGrant {
+            payload: "upi://pay?pa=a@b&am=500.00".into(),
+            payee_name: "Shop".into(),
+            payee_vpa: Some("a@b".into()),
+            expires_in: Duration::from_secs(expires_secs),
+            gateway_ids: vec![],
+        }
+    }
+
+    fn ready(attempt: u64, expires_secs: u64, requested_at: Instant) -> Event {
+        let grant = grant(expires_secs);
+        let matrix = QrMatrix::encode(&grant.payload).expect("short payload");
+        Event::QrReady {
+            attempt,
+            grant,
+            matrix,
+            requested_at,
+        }
+    }
+
+    /// A flow showing a QR that was requested at `t0` and lives 300 s.
+    fn showing(confirms: bool, t0: Instant) -> (Flow, Sale) {
+        let mut flow = Flow::new(confirms);
+        let sale = sale();
+        let _ = flow.handle(Event::Submit(sale.clone()), t0);
+        let ready = ready(1, 300, t0);
+        let commands = flow.handle(ready, t0 + Duration::from_secs(1));
+        assert_eq!(commands.is_empty(), !confirms);
+        assert!(matches!(flow.screen(), Screen::ShowingQr(_)));
+        (flow, sale)
+    }
+
+    #[test]
+    fn submit_requests_once_even_if_enter_is_pressed_twice() {
+        let t0 = Instant::now();
+        let mut flow = Flow::new(false);
+        let sale = sale();
+        let first = flow.handle(Event::Submit(sale.clone()), t0);
+        assert_eq!(
+            first,
+            vec![Command::RequestQr {
+                sale: sale.clone(),
+                attempt: 1
+            }]
+        );
+        assert!(flow.handle(Event::Submit(sale.clone()), t0).is_empty());
+        assert!(flow.handle(Event::Enter, t0).is_empty());
+        assert_eq!(flow.screen(), &Screen::Requesting { sale, attempt: 1 });
+    }
+
+    #[test]
+    fn qr_expires_at_the_deadline_counted_from_the_request() {
+        let t0 = Instant::now();
+        let (mut flow, sale) = showing(false, t0);
+        assert!(
+            flow.handle(Event::Tick, t0 + Duration::from_millis(299_999))
+                .is_empty()
+        );
+        assert!(matches!(flow.screen(), Screen::ShowingQr(_)));
+        let commands = flow.handle(Event::Tick, t0 + Duration::from_secs(300));
+        assert_eq!(commands, vec![Command::StopWork]);
+        assert_eq!(flow.screen(), &Screen::Expired { sale: sale.clone() });
+        // Enter asks again for the same sale.
+        let again = flow.handle(Event::Enter, t0 + Duration::from_secs(301));
+        assert_eq!(again, vec![Command::RequestQr { sale, attempt: 2 }]);
+    }
+
+    #[test]
+    fn an_answer_that_is_already_expired_never_shows() {
+        let t0 = Instant::now();
+        let mut flow = Flow::new(false);
+        let sale = sale();
+        let _ = flow.handle(Event::Submit(sale.clone()), t0);
+        let ready = ready(1, 5, t0);
+        let _ = flow.handle(ready, t0 + Duration::from_secs(6));
+        assert_eq!(flow.screen(), &Screen::Expired { sale });
+    }
+
+    #[test]
+    fn stale_answers_after_cancel_are_ignored() {
+        let t0 = Instant::now();
+        let mut flow = Flow::new(false);
+        let _ = flow.handle(Event::Submit(sale()), t0);
+        let cancel = flow.handle(Event::Escape, t0);
+        assert!(cancel.contains(&Command::StopWork));
+        assert!(cancel.contains(&Command::FocusAmount));
+        let second = sale();
+        let _ = flow.handle(Event::Submit(second.clone()), t0);
+        let stale = ready(1, 300, t0);
+        assert!(flow.handle(stale, t0).is_empty());
+        assert_eq!(
+            flow.screen(),
+            &Screen::Requesting {
+                sale: second,
+                attempt: 2
+            }
+        );
+    }
+
+    #[test]
+    fn failure_keeps_the_sale_for_retry() {
+        let t0 = Instant::now();
+        let mut flow = Flow::new(false);
+        let sale = sale();
+        let _ = flow.handle(Event::Submit(sale.clone()), t0);
+        let failed = Event::QrFailed {
+            attempt: 1,
+            message: "down".into(),
+        };
+        let _ = flow.handle(failed, t0);
+        assert_eq!(
+            flow.screen(),
+            &Screen::Failed {
+                sale: sale.clone(),
+                message: "down".into()
+            }
+        );
+        let retry = flow.handle(Event::Enter, t0);
+        assert_eq!(retry, vec![Command::RequestQr { sale, attempt: 2 }]);
+    }
+
+    #[test]
+    fn marking_by_hand_ends_the_sale() {
+        let t0 = Instant::now();
+        let (mut flow, _) = showing(false, t0);
+        let _ = flow.handle(Event::MarkPaid, t0);
+        assert!(matches!(
+            flow.screen(),
+            Screen::Paid {
+                how: PaidHow::MarkedByHand,
+                ..
+            }
+        ));
+        // The Paid screen goes back to a new sale by itself.
+        let back = flow.handle(Event::Tick, t0 + PAID_SCREEN_TIME);
+        assert_eq!(back, vec![Command::ClearForm, Command::FocusAmount]);
+        assert_eq!(flow.screen(), &Screen::Entry);
+
+        let (mut flow, _) = showing(false, t0);
+        let commands = flow.handle(Event::MarkNotPaid, t0);
+        assert!(commands.contains(&Command::ClearForm));
+        assert!(matches!(commands.last(), Some(Command::Notice(n)) if n.contains("NOT paid")));
+        assert_eq!(flow.screen(), &Screen::Entry);
+    }
+
+    #[test]
+    fn confirmed_payment_is_watched_and_shown() {
+        let t0 = Instant::now();
+        let (mut flow, _) = showing(true, t0);
+        let stale = Event::StatusPaid {
+            attempt: 9,
+            details: PaidDetails::default(),
+        };
+        assert!(flow.handle(stale, t0).is_empty());
+        let paid = Event::StatusPaid {
+            attempt: 1,
+            details: PaidDetails::default(),
+        };
+        assert_eq!(flow.handle(paid, t0), vec![Command::StopWork]);
+        assert!(matches!(
+            flow.screen(),
+            Screen::Paid {
+                how: PaidHow::Confirmed(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn escape_on_the_qr_starts_a_new_sale() {
+        let t0 = Instant::now();
+        let (mut flow, _) = showing(false, t0);
+        let commands = flow.handle(Event::Escape, t0);
+        assert_eq!(
+            &commands[..3],
+            &[Command::StopWork, Command::ClearForm, Command::FocusAmount]
+        );
+        assert_eq!(flow.screen(), &Screen::Entry);
+    }
+}

@@ -1,0 +1,322 @@
+//! The counter window: the screens of a sale, driven by the keyboard, over the [`flow`] state
+//! machine. Gateway calls run on tokio tasks ([`worker`]); nothing here blocks on the network.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use egui::{Key, TextureHandle, TextureOptions, Ui};
+
+pub mod flow;
+pub mod style;
+mod views;
+mod worker;
+
+use crate::domain::{FormError, SaleForm};
+use crate::gateway::Gateway;
+use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
+use views::{EntryView, QrView, UiAction};
+
+pub use views::format_countdown;
+
+/// The time source: `Instant::now` in the app, a hand-moved clock in tests.
+pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
+
+/// How the window starts.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// A line shown above every screen, e.g. a settings problem and how to fix it.
+    pub banner: Option<String>,
+    /// The window was opened full-screen (so F11 first leaves full screen).
+    pub fullscreen: bool,
+}
+
+/// The whole counter app.
+pub struct CounterApp {
+    gateway: Arc<dyn Gateway>,
+    runtime: tokio::runtime::Handle,
+    clock: Clock,
+    flow: Flow,
+    form: SaleForm,
+    form_error: Option<FormError>,
+    notice: Option<String>,
+    banner: Option<String>,
+    events_tx: Sender<Event>,
+    events_rx: Receiver<Event>,
+    /// The request or status poll in flight; dropping it cancels it.
+    work: Option<worker::Task>,
+    /// The texture of the QR on screen, with the payload it shows.
+    qr_texture: Option<(String, TextureHandle)>,
+    focus_amount: bool,
+    fullscreen: bool,
+}
+
+impl CounterApp {
+    /// An app selling through `gateway`, running its background work on `runtime`.
+    pub fn new(
+        gateway: Arc<dyn Gateway>,
+        runtime: tokio::runtime::Handle,
+        clock: Clock,
+        options: AppOptions,
+    ) -> Self {
+        let (events_tx, events_rx) = channel();
+        Self {
+            flow: Flow::new(gateway.confirms_payment()),
+            gateway,
+            runtime,
+            clock,
+            form: SaleForm::default(),
+            form_error: None,
+            notice: None,
+            banner: options.banner,
+            events_tx,
+            events_rx,
+            work: None,
+            qr_texture: None,
+            focus_amount: true,
+            fullscreen: options.fullscreen,
+        }
+    }
+
+    /// Installs fonts and style; call once on the window's context.
+    pub fn install_style(ctx: &egui::Context) {
+        style::install(ctx);
+    }
+
+    /// The screen on show (for tests and diagnostics).
+    pub fn screen(&self) -> &Screen {
+        self.flow.screen()
+    }
+
+    /// Draws one frame and handles everything that happened since the last.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let now = (self.clock)();
+        while let Ok(event) = self.events_rx.try_recv() {
+            self.dispatch(event, now, &ctx);
+        }
+        self.dispatch(Event::Tick, now, &ctx);
+        self.handle_global_keys(&ctx);
+        let key_action = self.screen_keys(&ctx);
+
+        let training = self.gateway.is_training();
+        if training {
+            egui::Panel::top("training_top").show(ui, views::training_strip_ui);
+            egui::Panel::bottom("training_bottom").show(ui, views::training_strip_ui);
+        }
+        if let Some(banner) = &self.banner {
+            egui::Panel::top("banner").show(ui, |ui| {
+                ui.label(egui::RichText::new(banner).color(style::FAILED_RED));
+            });
+        } else if training && matches!(self.flow.screen(), Screen::Entry) {
+            egui::Panel::top("training_hint").show(ui, |ui| {
+                ui.label(
+                    "Training mode: no money moves. To take real payments, set `provider` \
+                     in the settings file (README, \"Configuration\").",
+                );
+            });
+        }
+        let drawn_action = egui::CentralPanel::default_margins()
+            .show(ui, |ui| self.screen_ui(ui, now))
+            .inner;
+        if let Some(action) = key_action.or(drawn_action) {
+            self.apply_action(action, now, &ctx);
+        }
+        self.schedule_repaint(&ctx, now);
+    }
+
+    /// F11 toggles full screen on every screen.
+    fn handle_global_keys(&mut self, ctx: &egui::Context) {
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
+            self.fullscreen = !self.fullscreen;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+        }
+    }
+
+    /// The keys each screen answers to. Keys are consumed before the widgets see them, so Enter in
+    /// the amount field submits instead of leaving the field.
+    fn screen_keys(&self, ctx: &egui::Context) -> Option<UiAction> {
+        let pressed = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
+        match self.flow.screen() {
+            Screen::Entry => pressed(Key::Enter).then_some(UiAction::Submit),
+            Screen::Requesting { .. } => {
+                pressed(Key::Enter); // a second Enter while waiting does nothing
+                pressed(Key::Escape).then_some(UiAction::Back)
+            }
+            Screen::ShowingQr(_) => {
+                let by_hand = !self.gateway.confirms_payment();
+                if pressed(Key::Escape) {
+                    Some(UiAction::Back)
+                } else if by_hand && pressed(Key::P) {
+                    Some(UiAction::MarkPaid)
+                } else if by_hand && pressed(Key::N) {
+                    Some(UiAction::MarkNotPaid)
+                } else {
+                    None
+                }
+            }
+            Screen::Expired { .. } | Screen::Paid { .. } | Screen::Failed { .. } => {
+                if pressed(Key::Enter) {
+                    Some(UiAction::Confirm)
+                } else {
+                    pressed(Key::Escape).then_some(UiAction::Back)
+                }
+            }
+        }
+    }
+
+    fn screen_ui(&mut self, ui: &mut Ui, now: Instant) -> Option<UiAction> {
+        let provider_name = provider_name(self.gateway.as_ref());
+        match self.flow.screen() {
+            Screen::Entry => {
+                let view = EntryView {
+                    form: &mut self.form,
+                    error: self.form_error.as_ref(),
+                    notice: self.notice.as_deref(),
+                    max_amount: self.gateway.max_amount(),
+                    provider_name,
+                    focus_amount: std::mem::take(&mut self.focus_amount),
+                };
+                views::entry_ui(ui, view)
+            }
+            Screen::Requesting { sale, .. } => views::requesting_ui(ui, sale, provider_name),
+            Screen::ShowingQr(shown) => {
+                let view = QrView {
+                    shown,
+                    texture: self
+                        .qr_texture
+                        .as_ref()
+                        .filter(|(payload, _)| *payload == shown.grant.payload)
+                        .map(|(_, texture)| texture),
+                    now,
+                    by_hand: !self.gateway.confirms_payment(),
+                };
+                views::qr_ui(ui, &view)
+            }
+            Screen::Expired { sale } => views::expired_ui(ui, sale),
+            Screen::Paid { sale, how, .. } => views::paid_ui(ui, sale, how),
+            Screen::Failed { sale, message } => views::failed_ui(ui, sale, message),
+        }
+    }
+
+    fn apply_action(&mut self, action: UiAction, now: Instant, ctx: &egui::Context) {
+        let event = match action {
+            UiAction::Submit => match self.check_form() {
+                Ok(sale) => Event::Submit(sale),
+                Err(error) => {
+                    tracing::info!("entry refused: {error}");
+                    self.form_error = Some(error);
+                    self.focus_amount = true;
+                    return;
+                }
+            },
+            UiAction::Confirm => Event::Enter,
+            UiAction::Back => Event::Escape,
+            UiAction::MarkPaid => Event::MarkPaid,
+            UiAction::MarkNotPaid => Event::MarkNotPaid,
+        };
+        self.dispatch(event, now, ctx);
+    }
+
+    /// The form checked by the same rules as the command line, plus the provider's own.
+    fn check_form(&self) -> Result<crate::domain::Sale, FormError> {
+        let sale = self.form.check(self.gateway.max_amount())?;
+        self.gateway
+            .check_sale(sale.amount, &sale.customer)
+            .map_err(FormError::Provider)?;
+        Ok(sale)
+    }
+
+    fn dispatch(&mut self, event: Event, now: Instant, ctx: &egui::Context) {
+        if matches!(event, Event::Submit(_)) {
+            self.form_error = None;
+            self.notice = None;
+        }
+        for command in self.flow.handle(event, now) {
+            self.run_command(command, now, ctx);
+        }
+        if let Screen::ShowingQr(shown) = self.flow.screen()
+            && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.grant.payload)
+        {
+            let size = shown.matrix.size();
+            let image = egui::ColorImage::from_gray([size, size], &shown.matrix.luma_bytes());
+            let texture = ctx.load_texture("payment-qr", image, TextureOptions::NEAREST);
+            self.qr_texture = Some((shown.grant.payload.clone(), texture));
+        } else if !matches!(self.flow.screen(), Screen::ShowingQr(_)) {
+            // The QR leaves the GPU as soon as it leaves the screen.
+            self.qr_texture = None;
+        }
+    }
+
+    fn run_command(&mut self, command: Command, now: Instant, ctx: &egui::Context) {
+        let outbox = || worker::Outbox::new(self.events_tx.clone(), ctx.clone());
+        match command {
+            Command::RequestQr { sale, attempt } => {
+                let task = worker::spawn_request(
+                    &self.runtime,
+                    self.gateway.clone(),
+                    sale,
+                    attempt,
+                    now,
+                    outbox(),
+                );
+                self.work = Some(task);
+            }
+            Command::WatchStatus { sale, attempt } => {
+                let task = worker::spawn_status_watch(
+                    &self.runtime,
+                    self.gateway.clone(),
+                    sale,
+                    attempt,
+                    outbox(),
+                );
+                self.work = Some(task);
+            }
+            Command::StopWork => self.work = None,
+            Command::ClearForm => {
+                self.form = SaleForm::default();
+                self.form_error = None;
+            }
+            Command::FocusAmount => self.focus_amount = true,
+            Command::Notice(text) => self.notice = Some(text),
+        }
+    }
+
+    /// Repaint only when something on screen will change: the countdown each whole second, the
+    /// Paid screen when it times out. The spinner asks for its own frames while waiting.
+    fn schedule_repaint(&self, ctx: &egui::Context, now: Instant) {
+        match self.flow.screen() {
+            Screen::ShowingQr(shown) => {
+                let remaining = shown.remaining(now);
+                let into_second =
+                    Duration::from_nanos((remaining.as_nanos() % 1_000_000_000) as u64);
+                let wait = if into_second.is_zero() {
+                    Duration::from_secs(1)
+                } else {
+                    into_second
+                };
+                ctx.request_repaint_after(wait);
+            }
+            Screen::Paid { since, .. } => {
+                ctx.request_repaint_after(
+                    (*since + PAID_SCREEN_TIME).saturating_duration_since(now),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The provider's name as the cashier sees it.
+fn provider_name(gateway: &dyn Gateway) -> &'static str {
+    match gateway.id() {
+        crate::gateway::ProviderId::Training => "Training (simulated)",
+        crate::gateway::ProviderId::Upi => "UPI (direct)",
+    }
+}
+
+impl eframe::App for CounterApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

@@ -1,0 +1,386 @@
+//! Drawing each screen. Each `*_ui` function draws into a [`Ui`] and returns what the cashier asked
+//! for, if anything; the app applies it after the frame.
+
+use std::time::{Duration, Instant};
+
+use egui::{Align, Color32, Layout, RichText, TextureHandle, Ui, UiBuilder, Vec2};
+
+use super::flow::{PaidHow, ShownQr};
+use super::style::{self, EXPIRED_AMBER, FAILED_RED, PAID_GREEN, bold};
+use crate::domain::{AmountError, FormError, Paise, Sale, SaleForm};
+
+/// What the cashier asked for on a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum UiAction {
+    /// Check the form and ask for a QR.
+    Submit,
+    /// Enter's meaning on this screen (retry, new QR, next sale).
+    Confirm,
+    /// Esc's meaning on this screen (cancel, back, new sale).
+    Back,
+    MarkPaid,
+    MarkNotPaid,
+}
+
+/// The remaining time as `m:ss`, rounded up so `0:00` is never shown while the QR is valid.
+pub fn format_countdown(remaining: Duration) -> String {
+    let secs = remaining.as_nanos().div_ceil(1_000_000_000);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// A size for big text: a share of the available height, within bounds.
+fn scaled(ui: &Ui, share: f32, min: f32, max: f32) -> f32 {
+    (ui.available_height() * share).clamp(min, max)
+}
+
+/// The entry screen's state that the app keeps between frames.
+pub struct EntryView<'a> {
+    pub form: &'a mut SaleForm,
+    pub error: Option<&'a FormError>,
+    pub notice: Option<&'a str>,
+    pub max_amount: Paise,
+    pub provider_name: &'a str,
+    /// Put the keyboard focus in the amount field this frame.
+    pub focus_amount: bool,
+}
+
+/// The amount field, customer fields, and what the typed amount reads as.
+pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
+    let mut action = None;
+    ui.add_space(12.0);
+    ui.horizontal(|ui| {
+        ui.heading("New sale");
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            ui.label(format!("Payment by: {}", view.provider_name));
+        });
+    });
+    ui.add_space(12.0);
+    egui::Grid::new("entry_form")
+        .num_columns(2)
+        .spacing([16.0, 14.0])
+        .show(ui, |ui| {
+            let label = ui.label(RichText::new("Amount (₹)").font(bold(26.0)));
+            let amount = ui.add(
+                egui::TextEdit::singleline(&mut view.form.amount)
+                    .font(bold(40.0))
+                    .hint_text("0.00")
+                    .desired_width(340.0),
+            );
+            let amount = amount.labelled_by(label.id);
+            if view.focus_amount {
+                amount.request_focus();
+            }
+            ui.end_row();
+
+            ui.label("");
+            amount_echo_ui(ui, &view.form.amount, view.max_amount);
+            ui.end_row();
+
+            let fields = [
+                ("Customer name (optional)", &mut view.form.customer.name),
+                ("Mobile (optional)", &mut view.form.customer.mobile),
+                ("E-mail (optional)", &mut view.form.customer.email),
+            ];
+            for (text, value) in fields {
+                let label = ui.label(text);
+                ui.add(egui::TextEdit::singleline(value).desired_width(340.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    if let Some(error) = view.error {
+        ui.label(
+            RichText::new(format!("✖ {error}"))
+                .color(FAILED_RED)
+                .size(22.0),
+        );
+    }
+    if ui
+        .add(egui::Button::new(
+            RichText::new("Show QR (Enter)").font(bold(24.0)),
+        ))
+        .clicked()
+    {
+        action = Some(UiAction::Submit);
+    }
+    if let Some(notice) = view.notice {
+        ui.add_space(8.0);
+        ui.label(RichText::new(notice).italics());
+    }
+    action
+}
+
+/// Echoes the typed amount in Indian grouping as it is typed, so a slip of a zero is seen before
+/// Enter; what cannot be sold is said in amber (the red error comes only on Enter).
+fn amount_echo_ui(ui: &mut Ui, typed: &str, max: Paise) {
+    let text = match Paise::parse_typed(typed, max) {
+        Ok(amount) => RichText::new(amount.to_string()).font(bold(28.0)),
+        Err(AmountError::Empty) => RichText::new(format!("Up to {max}")).weak(),
+        Err(error) => RichText::new(error.to_string()).color(EXPIRED_AMBER),
+    };
+    ui.label(text);
+}
+
+/// Waiting for the gateway: a spinner and a way out.
+pub fn requesting_ui(ui: &mut Ui, sale: &Sale, provider_name: &str) -> Option<UiAction> {
+    let mut action = None;
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.25);
+        ui.add(egui::Spinner::new().size(64.0));
+        ui.add_space(16.0);
+        ui.label(RichText::new(format!("Getting a QR for {}", sale.amount)).font(bold(36.0)));
+        ui.label(format!("from {provider_name}…"));
+        ui.add_space(24.0);
+        if ui.button("Cancel (Esc)").clicked() {
+            action = Some(UiAction::Back);
+        }
+    });
+    action
+}
+
+/// What the QR screen needs besides the QR itself.
+pub struct QrView<'a> {
+    pub shown: &'a ShownQr,
+    pub texture: Option<&'a TextureHandle>,
+    pub now: Instant,
+    /// The cashier ends the sale by hand (the gateway cannot confirm payment).
+    pub by_hand: bool,
+}
+
+/// The customer-facing QR: as large as fits, the amount, the payee and the countdown.
+pub fn qr_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
+    let rect = ui.available_rect_before_wrap();
+    let landscape = rect.width() > rect.height() * 1.15;
+    let (qr_rect, info_rect) = if landscape {
+        let side = rect.height().min(rect.width() * 0.56);
+        let (left, right) = rect.split_left_right_at_x(rect.left() + side);
+        (left, right.shrink2(egui::vec2(16.0, 0.0)))
+    } else {
+        let side = rect.width().min(rect.height() * 0.58);
+        let (top, bottom) = rect.split_top_bottom_at_y(rect.top() + side);
+        (top, bottom)
+    };
+    qr_image_ui(ui, qr_rect, view.texture);
+    let mut builder = UiBuilder::new().max_rect(info_rect);
+    builder = builder.layout(Layout::top_down(if landscape {
+        Align::Min
+    } else {
+        Align::Center
+    }));
+    let action = ui.scope_builder(builder, |ui| qr_info_ui(ui, view)).inner;
+    ui.advance_cursor_after_rect(rect);
+    action
+}
+
+/// Draws the QR texture centred in `area`, at a whole number of pixels per module so every module
+/// is the same size and edges stay sharp.
+fn qr_image_ui(ui: &mut Ui, area: egui::Rect, texture: Option<&TextureHandle>) {
+    let Some(texture) = texture else { return };
+    let pixels_per_point = ui.ctx().pixels_per_point();
+    let modules = texture.size()[0].max(1) as f32;
+    let side_px = (area.width().min(area.height()) * pixels_per_point / modules).floor() * modules;
+    let side = side_px.max(modules) / pixels_per_point;
+    let centre = area.center();
+    let min_px = ((centre - Vec2::splat(side / 2.0)) * pixels_per_point).round();
+    let rect = egui::Rect::from_min_size(min_px / pixels_per_point, Vec2::splat(side));
+    ui.put(
+        rect,
+        egui::Image::from_texture((texture.id(), rect.size()))
+            .alt_text("Payment QR code: scan with any UPI app"),
+    );
+}
+
+fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
+    let mut action = None;
+    let shown = view.shown;
+    let amount = shown.sale.amount.to_string();
+    // As large as the height allows, but never wider than the column (bold digits are ~0.7 em).
+    let by_width = ui.available_width() / (amount.chars().count() as f32 * 0.7);
+    let big = scaled(ui, 0.16, 36.0, 150.0).min(by_width.max(24.0));
+    let line = big.clamp(20.0, 40.0);
+    ui.add_space(ui.available_height() * 0.04);
+    ui.label(RichText::new("Scan & pay").size(line));
+    ui.add(egui::Label::new(RichText::new(amount).font(bold(big))).extend());
+    ui.label(RichText::new(format!("to {}", shown.grant.payee_name)).font(bold(line)));
+    if let Some(vpa) = &shown.grant.payee_vpa {
+        ui.label(RichText::new(format!("UPI ID: {vpa}")).size(line * 0.75));
+    }
+    ui.add_space(line * 0.5);
+
+    let remaining = shown.remaining(view.now);
+    let total = shown.grant.expires_in.as_secs_f32().max(1.0);
+    let urgent = remaining < Duration::from_secs(30);
+    let colour = if urgent { EXPIRED_AMBER } else { PAID_GREEN };
+    let countdown = format_countdown(remaining);
+    ui.label(
+        RichText::new(format!("Valid for {countdown}"))
+            .font(bold(line * 1.2))
+            .color(colour),
+    );
+    ui.add(
+        egui::ProgressBar::new(remaining.as_secs_f32() / total)
+            .desired_width(ui.available_width().min(420.0))
+            .fill(colour),
+    );
+    ui.add_space(line * 0.5);
+
+    if !view.by_hand {
+        ui.label("Waiting for the payment to arrive…");
+    }
+    ui.horizontal_wrapped(|ui| {
+        if view.by_hand {
+            if ui
+                .button(RichText::new("Mark paid (P)").color(PAID_GREEN))
+                .clicked()
+            {
+                action = Some(UiAction::MarkPaid);
+            }
+            if ui
+                .button(RichText::new("Not paid (N)").color(FAILED_RED))
+                .clicked()
+            {
+                action = Some(UiAction::MarkNotPaid);
+            }
+        }
+        if ui.button("New sale (Esc)").clicked() {
+            action = Some(UiAction::Back);
+        }
+    });
+    action
+}
+
+/// A large status block: a symbol and a word, so the state is told by shape and text, not colour
+/// alone.
+fn status_heading_ui(ui: &mut Ui, symbol: &str, word: &str, colour: Color32) {
+    let size = scaled(ui, 0.12, 40.0, 120.0);
+    egui::Frame::new()
+        .fill(colour)
+        .corner_radius(12.0)
+        .inner_margin(egui::Margin::symmetric(32, 12))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!("{symbol} {word}"))
+                    .font(bold(size))
+                    .color(Color32::WHITE),
+            );
+        });
+}
+
+/// The QR is gone; offer a new one for the same amount.
+pub fn expired_ui(ui: &mut Ui, sale: &Sale) -> Option<UiAction> {
+    let mut action = None;
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.15);
+        status_heading_ui(ui, "◷", "QR expired", EXPIRED_AMBER);
+        ui.add_space(16.0);
+        ui.label(
+            RichText::new(format!("The QR for {} is no longer valid.", sale.amount)).size(26.0),
+        );
+        ui.add_space(16.0);
+        let again = RichText::new(format!("Enter: new QR for {}", sale.amount)).font(bold(26.0));
+        if ui.button(again).clicked() {
+            action = Some(UiAction::Confirm);
+        }
+        if ui.button("Esc: back to the amount").clicked() {
+            action = Some(UiAction::Back);
+        }
+    });
+    action
+}
+
+/// The money arrived (or the cashier says it did).
+pub fn paid_ui(ui: &mut Ui, sale: &Sale, how: &PaidHow) -> Option<UiAction> {
+    let mut action = None;
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.15);
+        status_heading_ui(ui, "✔", "PAID", PAID_GREEN);
+        ui.add_space(16.0);
+        ui.label(RichText::new(sale.amount.to_string()).font(bold(56.0)));
+        match how {
+            PaidHow::Confirmed(details) => {
+                ui.label("Payment confirmed by the gateway");
+                if let Some(vpa) = &details.payer_vpa {
+                    ui.label(format!("From: {vpa}"));
+                }
+                if let Some(reference) = &details.bank_reference {
+                    ui.label(format!("Bank reference: {reference}"));
+                }
+            }
+            PaidHow::MarkedByHand => {
+                ui.label("Marked paid by the cashier");
+            }
+        }
+        ui.label(RichText::new(format!("Sale {}", sale.reference)).weak());
+        ui.add_space(16.0);
+        if ui
+            .button(RichText::new("Next sale (Enter)").font(bold(24.0)))
+            .clicked()
+        {
+            action = Some(UiAction::Confirm);
+        }
+    });
+    action
+}
+
+/// No QR could be had; the sale is kept for a retry.
+pub fn failed_ui(ui: &mut Ui, sale: &Sale, message: &str) -> Option<UiAction> {
+    let mut action = None;
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.15);
+        status_heading_ui(ui, "✖", "Not paid: no QR", FAILED_RED);
+        ui.add_space(16.0);
+        ui.label(RichText::new(message).size(24.0));
+        ui.label(
+            RichText::new(format!(
+                "Sale {} for {} is kept.",
+                sale.reference, sale.amount
+            ))
+            .weak(),
+        );
+        ui.add_space(16.0);
+        if ui
+            .button(RichText::new("Retry (Enter)").font(bold(26.0)))
+            .clicked()
+        {
+            action = Some(UiAction::Confirm);
+        }
+        if ui.button("Esc: back to the amount").clicked() {
+            action = Some(UiAction::Back);
+        }
+    });
+    action
+}
+
+/// The strip on every screen in training mode.
+pub fn training_strip_ui(ui: &mut Ui) {
+    egui::Frame::new()
+        .fill(style::TRAINING_YELLOW)
+        .inner_margin(egui::Margin::symmetric(12, 6))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.vertical_centered(|ui| {
+                ui.label(
+                    RichText::new("TRAINING — not a real payment")
+                        .font(bold(22.0))
+                        .color(Color32::BLACK),
+                );
+            });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdown_rounds_up_and_pads() {
+        assert_eq!(format_countdown(Duration::from_secs(300)), "5:00");
+        assert_eq!(format_countdown(Duration::from_millis(299_001)), "5:00");
+        assert_eq!(format_countdown(Duration::from_secs(299)), "4:59");
+        assert_eq!(format_countdown(Duration::from_millis(61_000)), "1:01");
+        assert_eq!(format_countdown(Duration::from_millis(1)), "0:01");
+        assert_eq!(format_countdown(Duration::ZERO), "0:00");
+    }
+}

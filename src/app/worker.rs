@@ -1,0 +1,111 @@
+//! Background work for the GUI: gateway requests and payment-status polling run on tokio tasks;
+//! their results come back over a channel and wake the UI. Dropping a [`Task`] cancels it.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
+
+use super::flow::Event;
+use crate::domain::Sale;
+use crate::gateway::{Gateway, PaymentStatus};
+use crate::render::QrMatrix;
+
+/// A running background task, aborted when dropped (so leaving a screen cancels its work).
+#[derive(Debug)]
+pub struct Task(JoinHandle<()>);
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Sends events to the UI thread and wakes it.
+#[derive(Clone)]
+pub struct Outbox {
+    tx: Sender<Event>,
+    ctx: egui::Context,
+}
+
+impl Outbox {
+    pub fn new(tx: Sender<Event>, ctx: egui::Context) -> Self {
+        Self { tx, ctx }
+    }
+
+    fn send(&self, event: Event) {
+        // The receiver lives as long as the app; if it is gone the window is closing anyway.
+        let _ = self.tx.send(event);
+        self.ctx.request_repaint();
+    }
+}
+
+/// Asks the gateway for a QR for `sale` and reports [`Event::QrReady`] or [`Event::QrFailed`].
+pub fn spawn_request(
+    runtime: &Handle,
+    gateway: Arc<dyn Gateway>,
+    sale: Sale,
+    attempt: u64,
+    requested_at: Instant,
+    outbox: Outbox,
+) -> Task {
+    Task(runtime.spawn(async move {
+        let provider = gateway.id().as_str();
+        let result = gateway.request_qr(&sale).await;
+        let event = match result {
+            Ok(grant) => match QrMatrix::encode(&grant.payload) {
+                Ok(matrix) => {
+                    tracing::info!(sale = %sale.reference, amount = %sale.amount, provider,
+                        expires_in_secs = grant.expires_in.as_secs(), "QR issued");
+                    Event::QrReady { attempt, grant, matrix, requested_at }
+                }
+                Err(e) => {
+                    tracing::warn!(sale = %sale.reference, provider, "QR payload cannot be drawn: {e}");
+                    Event::QrFailed { attempt, message: e.to_string() }
+                }
+            },
+            Err(e) => {
+                tracing::warn!(sale = %sale.reference, provider, "QR request failed: {e}");
+                Event::QrFailed { attempt, message: e.to_string() }
+            }
+        };
+        outbox.send(event);
+    }))
+}
+
+/// Polls the gateway every `interval` (backing off to a minute after errors) until the sale is
+/// paid or failed, then reports it. Cancelled by dropping the task when the QR leaves the screen.
+pub fn spawn_status_watch(
+    runtime: &Handle,
+    gateway: Arc<dyn Gateway>,
+    sale: Sale,
+    attempt: u64,
+    outbox: Outbox,
+) -> Task {
+    Task(runtime.spawn(async move {
+        let interval = gateway.status_interval();
+        let mut wait = interval;
+        loop {
+            tokio::time::sleep(wait).await;
+            match gateway.check_status(&sale).await {
+                Ok(PaymentStatus::Pending) => wait = interval,
+                Ok(PaymentStatus::Paid(details)) => {
+                    tracing::info!(sale = %sale.reference, amount = %sale.amount, "payment confirmed");
+                    outbox.send(Event::StatusPaid { attempt, details });
+                    return;
+                }
+                Ok(PaymentStatus::Failed { reason }) => {
+                    tracing::info!(sale = %sale.reference, "payment failed: {reason}");
+                    outbox.send(Event::StatusFailed { attempt, reason });
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(sale = %sale.reference, "status check failed: {e}");
+                    wait = (wait * 2).min(Duration::from_secs(60));
+                }
+            }
+        }
+    }))
+}

@@ -1,0 +1,224 @@
+//! The command line: `counterqr` opens the window; `counterqr request …` runs one sale's QR request
+//! through the same checks and provider as the window, for scripts and billing software.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::app::{AppOptions, CounterApp};
+use crate::config::{self, Config};
+use crate::domain::{CustomerInput, FormError, Sale, SaleForm};
+use crate::gateway::{Gateway, QrGrant};
+use crate::render::QrMatrix;
+use crate::{logging, setup};
+
+/// Turns this PC into a dynamic UPI QR payment display for a shop counter.
+///
+/// With no command, opens the counter window. Settings are read from a TOML file (see the README
+/// for every key); with no file, the till starts in training mode.
+#[derive(Debug, Parser)]
+#[command(name = "counterqr", version, about, long_about)]
+pub struct Cli {
+    /// The settings file [default: the platform config directory, e.g.
+    /// ~/.config/counterqr/config.toml]
+    #[arg(long, global = true, env = "COUNTERQR_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// Where logs are written [default: the platform data directory, e.g.
+    /// ~/.local/share/counterqr]
+    #[arg(long, global = true, env = "COUNTERQR_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Open the window full-screen (F11 toggles it).
+    #[arg(long)]
+    fullscreen: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ask the configured provider for one sale's QR and print its payload.
+    ///
+    /// Exits 0 with the payload on stdout, or non-zero with a one-line reason on stderr.
+    Request(RequestArgs),
+}
+
+#[derive(Debug, Args)]
+struct RequestArgs {
+    /// The amount in rupees, as a cashier would type it: 500, 500.5, 1,250.50
+    #[arg(long)]
+    amount: String,
+    /// The customer's name
+    #[arg(long)]
+    name: Option<String>,
+    /// The customer's 10-digit mobile number (+91, spaces and dashes allowed)
+    #[arg(long)]
+    mobile: Option<String>,
+    /// The customer's e-mail address
+    #[arg(long)]
+    email: Option<String>,
+    /// Print a JSON object (provider, amount_paise, payload, expires_in_secs, ids) instead of the
+    /// bare payload
+    #[arg(long)]
+    json: bool,
+    /// Also write the QR as a PNG image to FILE
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+}
+
+/// Runs the program; prints an error once, here, and turns it into the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("counterqr: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let stderr_level = if cli.command.is_some() {
+        "warn"
+    } else {
+        "info"
+    };
+    let data_dir = data_dir(cli.data_dir.as_deref())?;
+    let _log_guard = logging::init(&data_dir.join("logs"), stderr_level);
+    let config_path = config::config_path(cli.config.as_deref())?;
+    match cli.command {
+        None => run_gui(&config_path, cli.fullscreen).map(|()| ExitCode::SUCCESS),
+        Some(Command::Request(args)) => {
+            let config = Config::load(&config_path)?;
+            request(&config, &args)
+        }
+    }
+}
+
+/// The data directory: `--data-dir`, `COUNTERQR_DATA_DIR`, or the platform's.
+fn data_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    directories::ProjectDirs::from("in", "counterqr", "counterqr")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .context("no data directory is known for this user; pass --data-dir DIR")
+}
+
+/// The JSON `counterqr request --json` prints.
+#[derive(Serialize)]
+struct RequestOutput<'a> {
+    provider: &'static str,
+    sale_reference: &'a str,
+    amount_paise: u64,
+    #[serde(flatten)]
+    grant: &'a QrGrant,
+}
+
+fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
+    let gateway = setup::gateway_from_config(config)?;
+    let sale = checked_sale(gateway.as_ref(), args)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let grant = runtime.block_on(gateway.request_qr(&sale))?;
+    let matrix = QrMatrix::encode(&grant.payload)?;
+    if let Some(path) = &args.png {
+        matrix
+            .to_image(10)
+            .save(path)
+            .with_context(|| format!("could not write {}", path.display()))?;
+    }
+    if args.json {
+        let output = RequestOutput {
+            provider: gateway.id().as_str(),
+            sale_reference: sale.reference.as_str(),
+            amount_paise: sale.amount.paise(),
+            grant: &grant,
+        };
+        println!("{}", serde_json::to_string(&output)?);
+    } else {
+        println!("{}", grant.payload);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The same checks as the entry screen: amount, customer details, the provider's rules.
+fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> Result<Sale, FormError> {
+    let form = SaleForm {
+        amount: args.amount.clone(),
+        customer: CustomerInput {
+            name: args.name.clone().unwrap_or_default(),
+            mobile: args.mobile.clone().unwrap_or_default(),
+            email: args.email.clone().unwrap_or_default(),
+        },
+    };
+    let sale = form.check(gateway.max_amount())?;
+    gateway
+        .check_sale(sale.amount, &sale.customer)
+        .map_err(FormError::Provider)?;
+    Ok(sale)
+}
+
+/// Opens the window. A settings problem does not stop the till: it runs in training mode (which
+/// cannot take money) with the problem shown on every screen until it is fixed.
+fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let (config, config_problem) = match Config::load(config_path) {
+        Ok(config) => (config, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
+    };
+    let (gateway, banner) = match setup::gateway_from_config(&config) {
+        Ok(gateway) => (gateway, config_problem),
+        Err(e) => {
+            let fallback = setup::gateway_from_config(&Config::default())?;
+            (fallback, Some(e.to_string()))
+        }
+    };
+    let banner =
+        banner.map(|problem| format!("{problem} Running in TRAINING mode until it is fixed."));
+    if let Some(problem) = &banner {
+        tracing::error!("{problem}");
+    }
+    tracing::info!(provider = gateway.id().as_str(), config = %config_path.display(), "starting");
+    let fullscreen = fullscreen_flag || config.start_fullscreen;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("counterqr")
+            .with_app_id("counterqr")
+            .with_inner_size([1024.0, 720.0])
+            .with_min_inner_size([640.0, 480.0])
+            .with_fullscreen(fullscreen),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let handle = runtime.handle().clone();
+    let gateway: Arc<dyn Gateway> = gateway;
+    eframe::run_native(
+        "counterqr",
+        options,
+        Box::new(move |cc| {
+            CounterApp::install_style(&cc.egui_ctx);
+            let app = CounterApp::new(
+                gateway,
+                handle,
+                Arc::new(std::time::Instant::now),
+                AppOptions { banner, fullscreen },
+            );
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}
