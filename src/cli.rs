@@ -52,7 +52,7 @@ enum Command {
 #[derive(Debug, Args)]
 struct RequestArgs {
     /// The amount in rupees, as a cashier would type it: 500, 500.5, 1,250.50
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     amount: String,
     /// The customer's name
     #[arg(long)]

@@ -1,6 +1,9 @@
 //! The cashier's flow through the real app in an egui_kittest harness, with the clock pinned:
 //! type, Enter, QR, countdown, expiry, Esc; bad input; double Enter; failure and retry.
 
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

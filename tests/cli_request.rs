@@ -1,0 +1,170 @@
+//! `counterqr request` run as a process: the payload, `--json`, `--png`, and one-line failures.
+
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new(config: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("config.toml"), config).expect("write config");
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_counterqr"))
+            .args(args)
+            .env("COUNTERQR_CONFIG", self.path("config.toml"))
+            .env("COUNTERQR_DATA_DIR", self.path("data"))
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run counterqr")
+    }
+}
+
+const FAST_TRAINING: &str = "[training]\nmin_delay_ms = 0\nmax_delay_ms = 0\n";
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn decode_png(path: &Path) -> String {
+    let image = image::open(path).expect("png").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR in the PNG");
+    grids[0].decode().expect("decodable QR").1
+}
+
+#[test]
+fn prints_the_payload_for_the_amount() {
+    let env = Env::new(FAST_TRAINING);
+    let output = env.run(&["request", "--amount", "1,250.50"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let payload = stdout(&output);
+    assert!(
+        payload.starts_with("upi://pay?pa=training@invalid&"),
+        "{payload}"
+    );
+    assert!(payload.contains("&am=1250.50&"), "{payload}");
+    assert_eq!(payload.lines().count(), 1);
+}
+
+#[test]
+fn json_and_png_carry_the_same_payload() {
+    let env = Env::new(FAST_TRAINING);
+    let png = env.path("qr.png");
+    let output = env.run(&[
+        "request",
+        "--amount",
+        "500",
+        "--name",
+        "Ajay Singh",
+        "--mobile",
+        "+91 98765-43210",
+        "--email",
+        "ajay@example.com",
+        "--json",
+        "--png",
+        png.to_str().expect("utf-8 path"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(json["provider"], "training");
+    assert_eq!(json["amount_paise"], 50_000);
+    assert_eq!(json["expires_in_secs"], 300);
+    assert_eq!(json["payee_vpa"], "training@invalid");
+    let payload = json["payload"].as_str().expect("payload");
+    assert!(payload.contains("&am=500.00&"));
+    let reference = json["sale_reference"].as_str().expect("reference");
+    assert!(payload.contains(&format!("&tr={reference}&")));
+    assert_eq!(
+        decode_png(&png),
+        payload,
+        "the PNG encodes the payload byte for byte"
+    );
+}
+
+#[test]
+fn upi_provider_uses_the_shop_vpa() {
+    let env = Env::new(
+        "provider = \"upi\"\n[upi]\nvpa = \"sharma@okaxis\"\npayee_name = \"Sharma Stores\"\nexpiry_secs = 120\n",
+    );
+    let output = env.run(&["request", "--amount", "99.9", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(json["provider"], "upi");
+    assert_eq!(json["expires_in_secs"], 120);
+    let payload = json["payload"].as_str().expect("payload");
+    assert!(
+        payload.starts_with("upi://pay?pa=sharma@okaxis&pn=Sharma%20Stores&am=99.90&tr="),
+        "{payload}"
+    );
+    assert!(payload.ends_with("&cu=INR"));
+}
+
+#[test]
+fn bad_input_fails_with_one_line_and_no_payload() {
+    let env = Env::new(FAST_TRAINING);
+    for (amount, reason) in [
+        ("abc", "is not an amount"),
+        ("-5", "cannot be negative"),
+        ("0", "more than ₹0"),
+        ("12.345", "two digits"),
+        ("1e9", "is not an amount"),
+        ("200000", "over the limit"),
+    ] {
+        let output = env.run(&["request", "--amount", amount]);
+        assert!(!output.status.success(), "{amount}");
+        assert!(stdout(&output).is_empty(), "{amount}");
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(reason), "{amount}: {err}");
+    }
+    let output = env.run(&["request", "--amount", "5", "--mobile", "123"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("10-digit"));
+}
+
+#[test]
+fn settings_problems_are_named_with_the_file() {
+    let env = Env::new("provider = \"upi\"\n");
+    let output = env.run(&["request", "--amount", "5"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("upi.vpa"), "{}", stderr(&output));
+
+    let env = Env::new("provder = \"upi\"\n");
+    let output = env.run(&["request", "--amount", "5"]);
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.contains("config.toml") && err.contains("unknown field"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_documents_the_request_options() {
+    let env = Env::new("");
+    let output = env.run(&["request", "--help"]);
+    let help = stdout(&output);
+    for option in [
+        "--amount", "--name", "--mobile", "--email", "--json", "--png", "--config",
+    ] {
+        assert!(help.contains(option), "{option} missing from:\n{help}");
+    }
+}

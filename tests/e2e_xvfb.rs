@@ -1,0 +1,169 @@
+//! End to end: the real binary in a real X window (Xvfb), typed into with xdotool, photographed
+//! with ImageMagick's `import`, and the QR on screen decoded with `zbarimg`.
+//!
+//! Needs `Xvfb`, `xdotool`, `import` and `zbarimg` (Debian: xvfb xdotool imagemagick zbar-tools);
+//! `.ci/run` installs them. Set `COUNTERQR_SHOTS=DIR` to keep the screenshots.
+
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(command: &mut Command, what: &str) -> Killed {
+    match command.stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+        Ok(child) => Killed(child),
+        Err(e) => panic!("cannot start {what} ({e}): install xvfb xdotool imagemagick zbar-tools"),
+    }
+}
+
+/// Runs a tool to completion; its stdout if it succeeded.
+fn run(program: &str, args: &[&str], display: &str) -> Option<String> {
+    let output = Command::new(program)
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): install it (see README)"));
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A display number nobody uses.
+fn free_display() -> u32 {
+    (90..400)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number")
+}
+
+struct Screen {
+    display: String,
+    shots: PathBuf,
+    count: u32,
+}
+
+impl Screen {
+    /// Takes a screenshot; returns the decoded QR payload, if one is on screen.
+    fn shoot_and_decode(&mut self, name: &str) -> Option<String> {
+        self.count += 1;
+        let path = self.shots.join(format!("{:02}-{name}.png", self.count));
+        let path_text = path.to_str().expect("utf-8 path");
+        run("import", &["-window", "root", path_text], &self.display)?;
+        run("zbarimg", &["--raw", "-q", path_text], &self.display)
+            .map(|text| text.trim_end().to_owned())
+    }
+}
+
+#[test]
+fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let shots = std::env::var_os("COUNTERQR_SHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| work.path().to_path_buf());
+    std::fs::create_dir_all(&shots).expect("shots dir");
+    let config = work.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[training]\nmin_delay_ms = 300\nmax_delay_ms = 600\nexpiry_secs = 30\n",
+    )
+    .expect("config");
+    let runtime_dir = work.path().join("xdg-runtime");
+    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+
+    let n = free_display();
+    let display = format!(":{n}");
+    let _xvfb = spawn(
+        Command::new("Xvfb").args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
+        "Xvfb",
+    );
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    wait_for("Xvfb", Duration::from_secs(15), || {
+        socket.exists().then_some(())
+    });
+
+    let _app = spawn(
+        Command::new(env!("CARGO_BIN_EXE_counterqr"))
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env("COUNTERQR_CONFIG", &config)
+            .env("COUNTERQR_DATA_DIR", work.path().join("data")),
+        "counterqr",
+    );
+    let window = wait_for("the counterqr window", Duration::from_secs(60), || {
+        run(
+            "xdotool",
+            &["search", "--onlyvisible", "--name", "counterqr"],
+            &display,
+        )
+        .and_then(|out| out.lines().next().map(str::to_owned))
+    });
+    run("xdotool", &["windowfocus", "--sync", &window], &display).expect("focus the window");
+    std::thread::sleep(Duration::from_millis(800));
+
+    let mut screen = Screen {
+        display: display.clone(),
+        shots,
+        count: 0,
+    };
+    assert_eq!(
+        screen.shoot_and_decode("entry"),
+        None,
+        "no QR before a sale"
+    );
+    run("xdotool", &["type", "--delay", "40", "500"], &display).expect("type");
+    run("xdotool", &["key", "Return"], &display).expect("Enter");
+    let entered = Instant::now();
+
+    let payload = wait_for("a QR on screen", Duration::from_secs(30), || {
+        screen.shoot_and_decode("qr")
+    });
+    assert_eq!(payload.lines().count(), 1, "one QR on screen: {payload}");
+    assert!(
+        payload.starts_with("upi://pay?pa=training@invalid&"),
+        "{payload}"
+    );
+    assert!(payload.contains("&am=500.00&"), "{payload}");
+
+    // The training QR lives 30 s from the request: after that it must be gone from the screen.
+    let expiry = Duration::from_secs(31);
+    std::thread::sleep(expiry.saturating_sub(entered.elapsed()));
+    assert_eq!(
+        screen.shoot_and_decode("expired"),
+        None,
+        "an expired QR left on screen"
+    );
+
+    // Enter asks for a new QR for the same amount.
+    run("xdotool", &["key", "Return"], &display).expect("Enter");
+    let again = wait_for("a new QR", Duration::from_secs(30), || {
+        screen.shoot_and_decode("again")
+    });
+    assert!(again.contains("&am=500.00&"), "{again}");
+}
