@@ -13,8 +13,7 @@ use crate::app::{AppOptions, CounterApp};
 use crate::config::{self, Config};
 use crate::domain::{CustomerInput, FormError, Sale, SaleForm};
 use crate::gateway::{Gateway, QrGrant};
-use crate::render::QrMatrix;
-use crate::{logging, setup};
+use crate::{logging, setup, vetting};
 
 /// Turns this PC into a dynamic UPI QR payment display for a shop counter.
 ///
@@ -130,9 +129,11 @@ fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("could not start the async runtime")?;
     let grant = runtime.block_on(gateway.request_qr(&sale))?;
-    let matrix = QrMatrix::encode(&grant.payload)?;
+    let expected_vpa = setup::expected_payee_vpa(config);
+    let ready = vetting::vet(&sale, grant, expected_vpa.as_deref())?;
     if let Some(path) = &args.png {
-        matrix
+        ready
+            .matrix
             .to_image(10)
             .save(path)
             .with_context(|| format!("could not write {}", path.display()))?;
@@ -142,11 +143,11 @@ fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
             provider: gateway.id().as_str(),
             sale_reference: sale.reference.as_str(),
             amount_paise: sale.amount.paise(),
-            grant: &grant,
+            grant: &ready.grant,
         };
         println!("{}", serde_json::to_string(&output)?);
     } else {
-        println!("{}", grant.payload);
+        println!("{}", ready.grant.payload);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -180,13 +181,15 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
         Ok(config) => (config, None),
         Err(e) => (Config::default(), Some(e.to_string())),
     };
-    let (gateway, banner) = match setup::gateway_from_config(&config) {
-        Ok(gateway) => (gateway, config_problem),
+    let (config, gateway, banner) = match setup::gateway_from_config(&config) {
+        Ok(gateway) => (config, gateway, config_problem),
         Err(e) => {
-            let fallback = setup::gateway_from_config(&Config::default())?;
-            (fallback, Some(e.to_string()))
+            let fallback = Config::default();
+            let gateway = setup::gateway_from_config(&fallback)?;
+            (fallback, gateway, Some(e.to_string()))
         }
     };
+    let expected_payee_vpa = setup::expected_payee_vpa(&config);
     let banner =
         banner.map(|problem| format!("{problem} Running in TRAINING mode until it is fixed."));
     if let Some(problem) = &banner {
@@ -215,7 +218,11 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
                 gateway,
                 handle,
                 Arc::new(std::time::Instant::now),
-                AppOptions { banner, fullscreen },
+                AppOptions {
+                    banner,
+                    fullscreen,
+                    expected_payee_vpa,
+                },
             );
             Ok(Box::new(app))
         }),

@@ -20,6 +20,9 @@ pub struct Config {
     pub start_fullscreen: bool,
     /// The largest amount, in whole rupees, the till accepts for one QR.
     pub max_amount_rupees: u64,
+    /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
+    /// `[upi] vpa`; for gateways, no payee check.
+    pub expected_payee_vpa: String,
     pub training: TrainingConfig,
     pub upi: UpiConfig,
 }
@@ -30,6 +33,7 @@ impl Default for Config {
             provider: ProviderId::Training,
             start_fullscreen: false,
             max_amount_rupees: 1_00_000,
+            expected_payee_vpa: String::new(),
             training: TrainingConfig::default(),
             upi: UpiConfig::default(),
         }
@@ -155,6 +159,12 @@ impl Config {
                 ));
             }
         }
+        let expected = self.expected_payee_vpa.trim();
+        if !expected.is_empty() && !crate::domain::upi::is_valid_vpa(expected) {
+            return Err(format!(
+                "expected_payee_vpa = \"{expected}\" is not a UPI ID like myshop@okaxis"
+            ));
+        }
         if self.training.min_delay_ms > self.training.max_delay_ms {
             return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
         }
@@ -184,6 +194,7 @@ mod tests {
 provider = "upi"
 start_fullscreen = true
 max_amount_rupees = 50000
+expected_payee_vpa = "shop@okaxis"
 [training]
 min_delay_ms = 0
 max_delay_ms = 10
@@ -214,6 +225,7 @@ expiry_secs = 120
             ("provder = \"upi\"", "unknown field"),
             ("provider = \"cash\"", "unknown variant"),
             ("[upi]\nexpiry_secs = 5", "upi.expiry_secs"),
+            ("expected_payee_vpa = \"nope\"", "expected_payee_vpa"),
             ("this is not toml", ""),
         ] {
             std::fs::write(&path, text).expect("write");

@@ -11,3 +11,4 @@ pub mod gateway;
 pub mod logging;
 pub mod render;
 pub mod setup;
+pub mod vetting;

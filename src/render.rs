@@ -16,7 +16,7 @@ pub struct QrMatrix {
 }
 
 /// Why a payload could not be drawn.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("The QR text is too long to draw as a QR code ({0} bytes)")]
 pub struct RenderError(usize);
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::domain::Paise;
-use crate::gateway::training::{TrainingGateway, TrainingSettings};
+use crate::gateway::training::{TRAINING_VPA, TrainingGateway, TrainingSettings};
 use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
 use crate::gateway::{Gateway, GatewayError, ProviderId};
 
@@ -38,9 +38,33 @@ pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayE
     })
 }
 
+/// The VPA every QR must pay: `expected_payee_vpa` when set; otherwise, for the providers that
+/// build the QR themselves, the VPA they put in it.
+pub fn expected_payee_vpa(config: &Config) -> Option<String> {
+    let configured = config.expected_payee_vpa.trim();
+    if !configured.is_empty() {
+        return Some(configured.to_owned());
+    }
+    match config.provider {
+        ProviderId::Training => Some(TRAINING_VPA.to_owned()),
+        ProviderId::Upi => Some(config.upi.vpa.trim().to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expected_payee_defaults_to_the_vpa_we_build_with() {
+        let mut config = Config::default();
+        assert_eq!(expected_payee_vpa(&config).as_deref(), Some(TRAINING_VPA));
+        config.provider = ProviderId::Upi;
+        config.upi.vpa = " shop@okaxis ".into();
+        assert_eq!(expected_payee_vpa(&config).as_deref(), Some("shop@okaxis"));
+        config.expected_payee_vpa = "owner@okhdfc".into();
+        assert_eq!(expected_payee_vpa(&config).as_deref(), Some("owner@okhdfc"));
+    }
 
     #[test]
     fn fresh_config_gives_training() {

@@ -168,3 +168,34 @@ fn help_documents_the_request_options() {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
 }
+
+#[test]
+fn a_qr_that_pays_someone_else_is_refused() {
+    let env = Env::new(
+        "provider = \"upi\"\nexpected_payee_vpa = \"owner@okhdfc\"\n[upi]\nvpa = \"shop@okaxis\"\npayee_name = \"Shop\"\n",
+    );
+    let png = env.path("qr.png");
+    let output = env.run(&[
+        "request",
+        "--amount",
+        "10",
+        "--png",
+        png.to_str().expect("utf-8"),
+    ]);
+    assert!(!output.status.success());
+    assert!(stdout(&output).is_empty(), "no payload printed");
+    assert!(!png.exists(), "no QR image written");
+    let err = stderr(&output);
+    assert!(
+        err.contains("pays shop@okaxis, not this shop's owner@okhdfc"),
+        "{err}"
+    );
+    let log = std::fs::read_dir(env.path("data/logs"))
+        .expect("log dir")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("log"))
+        .collect::<String>();
+    assert!(
+        log.contains("gateway QR refused"),
+        "the refusal is logged: {log}"
+    );
+}

@@ -41,14 +41,31 @@ struct ScriptedGateway {
     requests: Mutex<Vec<SaleRef>>,
     delay: Duration,
     fail_with: Option<String>,
+    payload_for: PayloadFn,
+}
+
+type PayloadFn = Box<dyn Fn(&Sale) -> String + Send + Sync>;
+
+/// A correct UPI link for the sale.
+fn honest_payload(sale: &Sale) -> String {
+    format!(
+        "upi://pay?pa=shop@okaxis&pn=Sharma%20Stores&am={}&tr={}&cu=INR",
+        sale.amount.to_decimal_string(),
+        sale.reference
+    )
 }
 
 impl ScriptedGateway {
     fn new(delay: Duration, fail_with: Option<&str>) -> Arc<Self> {
+        Self::with_payload(delay, fail_with, Box::new(honest_payload))
+    }
+
+    fn with_payload(delay: Duration, fail_with: Option<&str>, payload_for: PayloadFn) -> Arc<Self> {
         Arc::new(Self {
             requests: Mutex::new(Vec::new()),
             delay,
             fail_with: fail_with.map(str::to_owned),
+            payload_for,
         })
     }
     fn requests(&self) -> Vec<SaleRef> {
@@ -77,12 +94,8 @@ impl Gateway for ScriptedGateway {
                 });
             }
             Ok(QrGrant {
-                payload: format!(
-                    "upi://pay?pa=shop@okaxis&pn=Shop&am={}&tr={}&cu=INR",
-                    sale.amount.to_decimal_string(),
-                    sale.reference
-                ),
-                payee_name: "Sharma Stores".into(),
+                payload: (self.payload_for)(sale),
+                payee_name: "The gateway's own name for the shop".into(),
                 payee_vpa: Some("shop@okaxis".into()),
                 expires_in: Duration::from_secs(300),
                 gateway_ids: vec![],
@@ -99,6 +112,10 @@ struct Till {
 }
 
 fn till(gateway: Arc<dyn Gateway>) -> Till {
+    till_expecting(gateway, None)
+}
+
+fn till_expecting(gateway: Arc<dyn Gateway>, expected_payee_vpa: Option<&str>) -> Till {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -109,7 +126,10 @@ fn till(gateway: Arc<dyn Gateway>) -> Till {
         gateway,
         runtime.handle().clone(),
         clock.as_clock(),
-        AppOptions::default(),
+        AppOptions {
+            expected_payee_vpa: expected_payee_vpa.map(str::to_owned),
+            ..AppOptions::default()
+        },
     );
     let harness = Harness::builder()
         .with_size([1024.0, 720.0])
@@ -408,4 +428,52 @@ fn simulated_payment_shows_paid() {
     till.harness.run_steps(2);
     assert!(till.shows("✔ PAID"));
     assert!(till.shows("Payment confirmed"));
+}
+
+#[test]
+fn a_qr_for_the_wrong_amount_is_never_shown() {
+    let gateway = ScriptedGateway::with_payload(
+        Duration::ZERO,
+        None,
+        Box::new(|sale: &Sale| {
+            format!("upi://pay?pa=shop@okaxis&am=5000.00&tr={}", sale.reference)
+        }),
+    );
+    let mut till = till(gateway);
+    till.type_amount("500");
+    till.press(Key::Enter);
+    till.wait_while_requesting();
+    assert!(matches!(
+        till.harness.state().screen(),
+        Screen::Failed { .. }
+    ));
+    assert!(!till.shows(QR_LABEL));
+    assert!(till.shows("is for ₹5,000.00, not ₹500.00"));
+    assert!(till.shows("It was not shown"));
+}
+
+#[test]
+fn a_qr_paying_someone_else_is_never_shown() {
+    let gateway = ScriptedGateway::new(Duration::ZERO, None);
+    let mut till = till_expecting(gateway, Some("owner@okhdfc"));
+    till.type_amount("500");
+    till.press(Key::Enter);
+    till.wait_while_requesting();
+    assert!(!till.shows(QR_LABEL));
+    assert!(till.shows("pays shop@okaxis, not this shop's owner@okhdfc"));
+}
+
+#[test]
+fn a_static_qr_warns_the_customer_to_type_the_amount() {
+    let gateway = ScriptedGateway::with_payload(
+        Duration::ZERO,
+        None,
+        Box::new(|_: &Sale| "upi://pay?pa=shop@okaxis&pn=Sharma%20Stores&cu=INR".to_owned()),
+    );
+    let mut till = till(gateway);
+    till.type_amount("321");
+    till.press(Key::Enter);
+    till.wait_while_requesting();
+    assert!(till.shows(QR_LABEL));
+    assert!(till.shows("Enter ₹321.00 yourself in your UPI app"));
 }

@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use crate::domain::Sale;
-use crate::gateway::{PaidDetails, QrGrant};
-use crate::render::QrMatrix;
+use crate::gateway::PaidDetails;
+use crate::vetting::ReadyQr;
 
 /// How long the Paid screen stays before the till returns to a new sale by itself.
 pub const PAID_SCREEN_TIME: Duration = Duration::from_secs(15);
@@ -16,9 +16,8 @@ pub const PAID_SCREEN_TIME: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownQr {
     pub sale: Sale,
-    pub grant: QrGrant,
-    /// The payload drawn as QR modules.
-    pub matrix: QrMatrix,
+    /// The checked QR.
+    pub qr: ReadyQr,
     /// When the QR expires, on the monotonic clock.
     pub deadline: Instant,
     /// Which request produced it (status answers for other requests are ignored).
@@ -67,11 +66,10 @@ pub enum Screen {
 pub enum Event {
     /// The cashier submitted a checked sale.
     Submit(Sale),
-    /// A gateway answered a request with a QR, already encoded as modules.
+    /// A gateway answered a request with a QR that passed the payload checks.
     QrReady {
         attempt: u64,
-        grant: QrGrant,
-        matrix: QrMatrix,
+        qr: Box<ReadyQr>,
         requested_at: Instant,
     },
     /// A gateway request failed; the message is for the cashier.
@@ -161,14 +159,13 @@ impl Flow {
                 Screen::Requesting { sale, attempt },
                 Event::QrReady {
                     attempt: a,
-                    grant,
-                    matrix,
+                    qr,
                     requested_at,
                 },
             ) if a == attempt => {
                 // Counted from when we asked, not when the answer came: the gateway's clock started
                 // first, so this can only make the QR disappear early, never late.
-                let deadline = requested_at + grant.expires_in;
+                let deadline = requested_at + qr.grant.expires_in;
                 if deadline <= now {
                     return (Screen::Expired { sale }, vec![]);
                 }
@@ -182,8 +179,7 @@ impl Flow {
                 };
                 let shown = ShownQr {
                     sale,
-                    grant,
-                    matrix,
+                    qr: *qr,
                     deadline,
                     attempt,
                 };
@@ -284,6 +280,7 @@ impl Flow {
 mod tests {
     use super::*;
     use crate::domain::{Customer, Paise, SaleRef};
+    use crate::gateway::QrGrant;
 
     fn sale() -> Sale {
         Sale {
@@ -304,12 +301,10 @@ mod tests {
     }
 
     fn ready(attempt: u64, expires_secs: u64, requested_at: Instant) -> Event {
-        let grant = grant(expires_secs);
-        let matrix = QrMatrix::encode(&grant.payload).expect("short payload");
+        let qr = crate::vetting::vet(&sale(), grant(expires_secs), None).expect("valid payload");
         Event::QrReady {
             attempt,
-            grant,
-            matrix,
+            qr: Box::new(qr),
             requested_at,
         }
     }

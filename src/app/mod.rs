@@ -29,6 +29,8 @@ pub struct AppOptions {
     pub banner: Option<String>,
     /// The window was opened full-screen (so F11 first leaves full screen).
     pub fullscreen: bool,
+    /// The shop's own VPA: a QR that pays anyone else is refused.
+    pub expected_payee_vpa: Option<String>,
 }
 
 /// The whole counter app.
@@ -41,6 +43,7 @@ pub struct CounterApp {
     form_error: Option<FormError>,
     notice: Option<String>,
     banner: Option<String>,
+    expected_payee_vpa: Option<String>,
     events_tx: Sender<Event>,
     events_rx: Receiver<Event>,
     /// The request or status poll in flight; dropping it cancels it.
@@ -69,6 +72,7 @@ impl CounterApp {
             form_error: None,
             notice: None,
             banner: options.banner,
+            expected_payee_vpa: options.expected_payee_vpa,
             events_tx,
             events_rx,
             work: None,
@@ -186,7 +190,7 @@ impl CounterApp {
                     texture: self
                         .qr_texture
                         .as_ref()
-                        .filter(|(payload, _)| *payload == shown.grant.payload)
+                        .filter(|(payload, _)| *payload == shown.qr.grant.payload)
                         .map(|(_, texture)| texture),
                     now,
                     by_hand: !self.gateway.confirms_payment(),
@@ -236,12 +240,12 @@ impl CounterApp {
             self.run_command(command, now, ctx);
         }
         if let Screen::ShowingQr(shown) = self.flow.screen()
-            && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.grant.payload)
+            && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
         {
-            let size = shown.matrix.size();
-            let image = egui::ColorImage::from_gray([size, size], &shown.matrix.luma_bytes());
+            let size = shown.qr.matrix.size();
+            let image = egui::ColorImage::from_gray([size, size], &shown.qr.matrix.luma_bytes());
             let texture = ctx.load_texture("payment-qr", image, TextureOptions::NEAREST);
-            self.qr_texture = Some((shown.grant.payload.clone(), texture));
+            self.qr_texture = Some((shown.qr.grant.payload.clone(), texture));
         } else if !matches!(self.flow.screen(), Screen::ShowingQr(_)) {
             // The QR leaves the GPU as soon as it leaves the screen.
             self.qr_texture = None;
@@ -252,14 +256,14 @@ impl CounterApp {
         let outbox = || worker::Outbox::new(self.events_tx.clone(), ctx.clone());
         match command {
             Command::RequestQr { sale, attempt } => {
-                let task = worker::spawn_request(
-                    &self.runtime,
-                    self.gateway.clone(),
+                let request = worker::QrRequest {
                     sale,
                     attempt,
-                    now,
-                    outbox(),
-                );
+                    requested_at: now,
+                    expected_payee_vpa: self.expected_payee_vpa.clone(),
+                };
+                let task =
+                    worker::spawn_request(&self.runtime, self.gateway.clone(), request, outbox());
                 self.work = Some(task);
             }
             Command::WatchStatus { sale, attempt } => {

@@ -203,14 +203,19 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
     ui.add_space(ui.available_height() * 0.04);
     ui.label(RichText::new("Scan & pay").size(line));
     ui.add(egui::Label::new(RichText::new(amount).font(bold(big))).extend());
-    ui.label(RichText::new(format!("to {}", shown.grant.payee_name)).font(bold(line)));
-    if let Some(vpa) = &shown.grant.payee_vpa {
+    if shown.qr.payload.customer_enters_amount() {
+        // A static QR carries no amount: the customer must type it, so say so in large type.
+        let warning = format!("⚠ Enter {} yourself in your UPI app", shown.sale.amount);
+        ui.label(RichText::new(warning).font(bold(line)).color(FAILED_RED));
+    }
+    ui.label(RichText::new(format!("to {}", shown.qr.payee_name())).font(bold(line)));
+    if let Some(vpa) = shown.qr.payee_vpa() {
         ui.label(RichText::new(format!("UPI ID: {vpa}")).size(line * 0.75));
     }
     ui.add_space(line * 0.5);
 
     let remaining = shown.remaining(view.now);
-    let total = shown.grant.expires_in.as_secs_f32().max(1.0);
+    let total = shown.qr.grant.expires_in.as_secs_f32().max(1.0);
     let urgent = remaining < Duration::from_secs(30);
     let colour = if urgent { EXPIRED_AMBER } else { PAID_GREEN };
     let countdown = format_countdown(remaining);

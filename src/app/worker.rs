@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use super::flow::Event;
 use crate::domain::Sale;
 use crate::gateway::{Gateway, PaymentStatus};
-use crate::render::QrMatrix;
+use crate::vetting;
 
 /// A running background task, aborted when dropped (so leaving a screen cancels its work).
 #[derive(Debug)]
@@ -42,37 +42,57 @@ impl Outbox {
     }
 }
 
-/// Asks the gateway for a QR for `sale` and reports [`Event::QrReady`] or [`Event::QrFailed`].
+/// Asks the gateway for a QR for `sale`, checks the payload against the sale (and the shop's VPA,
+/// where known), and reports [`Event::QrReady`] or [`Event::QrFailed`].
 pub fn spawn_request(
     runtime: &Handle,
     gateway: Arc<dyn Gateway>,
-    sale: Sale,
-    attempt: u64,
-    requested_at: Instant,
+    request: QrRequest,
     outbox: Outbox,
 ) -> Task {
     Task(runtime.spawn(async move {
+        let QrRequest {
+            sale,
+            attempt,
+            requested_at,
+            expected_payee_vpa,
+        } = request;
         let provider = gateway.id().as_str();
-        let result = gateway.request_qr(&sale).await;
-        let event = match result {
-            Ok(grant) => match QrMatrix::encode(&grant.payload) {
-                Ok(matrix) => {
+        let event = match gateway.request_qr(&sale).await {
+            Ok(grant) => match vetting::vet(&sale, grant, expected_payee_vpa.as_deref()) {
+                Ok(qr) => {
                     tracing::info!(sale = %sale.reference, amount = %sale.amount, provider,
-                        expires_in_secs = grant.expires_in.as_secs(), "QR issued");
-                    Event::QrReady { attempt, grant, matrix, requested_at }
+                        expires_in_secs = qr.grant.expires_in.as_secs(), "QR issued");
+                    Event::QrReady {
+                        attempt,
+                        qr: Box::new(qr),
+                        requested_at,
+                    }
                 }
-                Err(e) => {
-                    tracing::warn!(sale = %sale.reference, provider, "QR payload cannot be drawn: {e}");
-                    Event::QrFailed { attempt, message: e.to_string() }
-                }
+                // Logged by `vet`.
+                Err(e) => Event::QrFailed {
+                    attempt,
+                    message: e.to_string(),
+                },
             },
             Err(e) => {
                 tracing::warn!(sale = %sale.reference, provider, "QR request failed: {e}");
-                Event::QrFailed { attempt, message: e.to_string() }
+                Event::QrFailed {
+                    attempt,
+                    message: e.to_string(),
+                }
             }
         };
         outbox.send(event);
     }))
+}
+
+/// One QR request: the sale, which attempt it is, when it was made, whom it must pay.
+pub struct QrRequest {
+    pub sale: Sale,
+    pub attempt: u64,
+    pub requested_at: Instant,
+    pub expected_payee_vpa: Option<String>,
 }
 
 /// Polls the gateway every `interval` (backing off to a minute after errors) until the sale is

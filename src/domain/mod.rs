@@ -1,9 +1,13 @@
-//! Pure domain logic: money, sales, customer details and UPI links. No I/O, no GUI, no network.
+//! Pure domain logic: money, sales, customer details, UPI links and Bharat QR strings, and the
+//! checks a payload passes before it is shown. No I/O, no GUI, no network.
 
 pub mod customer;
+pub mod emv;
 pub mod money;
+pub mod payload;
 pub mod sale;
 pub mod upi;
+pub mod upi_uri;
 
 pub use customer::{Customer, CustomerInput};
 pub use money::{AmountError, Paise};

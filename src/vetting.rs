@@ -1,0 +1,134 @@
+//! From a gateway's answer to a QR that may be shown: the payload checks (amount, currency, CRC,
+//! payee), then the QR modules. The GUI and the command line both go through here, so no QR
+//! reaches a screen or a PNG without passing.
+
+use crate::domain::Sale;
+use crate::domain::payload::{Expectation, PayloadError, VerifiedPayload, verify};
+use crate::gateway::QrGrant;
+use crate::render::{QrMatrix, RenderError};
+
+/// A QR that passed every check, ready to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyQr {
+    /// What the gateway sent.
+    pub grant: QrGrant,
+    /// What the payload says, as read from it.
+    pub payload: VerifiedPayload,
+    /// The payload's bytes as QR modules.
+    pub matrix: QrMatrix,
+}
+
+impl ReadyQr {
+    /// The payee's name to show: as the payload says, else as the gateway said.
+    pub fn payee_name(&self) -> &str {
+        self.payload
+            .payee_name
+            .as_deref()
+            .unwrap_or(&self.grant.payee_name)
+    }
+
+    /// The payee's VPA to show, as the payload says.
+    pub fn payee_vpa(&self) -> Option<&str> {
+        self.payload.payee_vpa.as_deref()
+    }
+}
+
+/// Why a gateway's QR is not shown.
+#[derive(Debug, thiserror::Error)]
+pub enum NotShown {
+    #[error(transparent)]
+    Payload(#[from] PayloadError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// Checks `grant`'s payload against `sale` (and the shop's VPA, where known) and encodes it.
+/// A refusal is logged here, with the payload (which is what the customer would have scanned,
+/// never a secret), so the caller only has to show the message.
+pub fn vet(
+    sale: &Sale,
+    grant: QrGrant,
+    expected_payee_vpa: Option<&str>,
+) -> Result<ReadyQr, NotShown> {
+    let expectation = Expectation {
+        amount: sale.amount,
+        payee_vpa: expected_payee_vpa,
+    };
+    let checked = verify(&grant.payload, expectation)
+        .map_err(NotShown::from)
+        .and_then(|payload| Ok((payload, QrMatrix::encode(&grant.payload)?)));
+    match checked {
+        Ok((payload, matrix)) => Ok(ReadyQr {
+            grant,
+            payload,
+            matrix,
+        }),
+        Err(reason) => {
+            let shown: String = grant.payload.chars().take(400).collect();
+            tracing::warn!(sale = %sale.reference, amount = %sale.amount, payload = %shown,
+                "gateway QR refused: {reason}");
+            Err(reason)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Customer, Paise, SaleRef};
+    use std::time::Duration;
+
+    fn sale(rupees: u64) -> Sale {
+        Sale {
+            reference: SaleRef::generate(),
+            amount: Paise::from_rupees(rupees),
+            customer: Customer::default(),
+        }
+    }
+
+    fn grant(payload: &str) -> QrGrant {
+        QrGrant {
+            payload: payload.to_owned(),
+            payee_name: "Gateway's name".to_owned(),
+            payee_vpa: None,
+            expires_in: Duration::from_secs(300),
+            gateway_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn payee_shown_is_the_one_in_the_payload() {
+        let ready = vet(
+            &sale(5),
+            grant("upi://pay?pa=real@okaxis&pn=Real%20Shop&am=5.00"),
+            None,
+        )
+        .expect("valid");
+        assert_eq!(ready.payee_name(), "Real Shop");
+        assert_eq!(ready.payee_vpa(), Some("real@okaxis"));
+        let unnamed = vet(&sale(5), grant("upi://pay?pa=real@okaxis&am=5"), None).expect("valid");
+        assert_eq!(unnamed.payee_name(), "Gateway's name");
+    }
+
+    #[test]
+    fn the_payload_is_encoded_byte_for_byte() {
+        let payload = "upi://pay?pa=shop@axisbank&pn=ABPYM INFOMATIC&am=500.00&cu=INR";
+        let ready = vet(&sale(500), grant(payload), None).expect("valid");
+        assert_eq!(ready.matrix, QrMatrix::encode(payload).expect("encodable"));
+        assert_eq!(ready.grant.payload, payload, "never re-encoded or cleaned");
+    }
+
+    #[test]
+    fn refusals_carry_the_reason() {
+        let wrong = vet(&sale(5), grant("upi://pay?pa=a@bc&am=50.00"), None);
+        assert!(matches!(
+            wrong,
+            Err(NotShown::Payload(PayloadError::WrongAmount { .. }))
+        ));
+        let too_long = format!("upi://pay?pa=a@bc&am=5.00&tn={}", "x".repeat(4000));
+        assert!(matches!(
+            vet(&sale(5), grant(&too_long), None),
+            Err(NotShown::Render(_))
+        ));
+    }
+}
