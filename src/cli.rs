@@ -1,6 +1,7 @@
 //! The command line: `counterqr` opens the window; `counterqr request …` runs one sale's QR request
 //! through the same checks and provider as the window, for scripts and billing software.
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use crate::app::{AppOptions, CounterApp};
 use crate::config::{self, Config};
 use crate::domain::{CustomerInput, FormError, Sale, SaleForm};
 use crate::gateway::{Gateway, QrGrant};
+use crate::secrets::{self, Secret, SecretName};
 use crate::{logging, setup, vetting};
 
 /// Turns this PC into a dynamic UPI QR payment display for a shop counter.
@@ -46,6 +48,37 @@ enum Command {
     ///
     /// Exits 0 with the payload on stdout, or non-zero with a one-line reason on stderr.
     Request(RequestArgs),
+    /// Set, delete or list the gateway secrets kept in the OS keyring.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Where the settings file is, and what it says.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SecretCommand {
+    /// Store a secret. The value is read from standard input (typed without echo on a terminal),
+    /// never from the command line. Names: payu-key, payu-salt, oqpay-registration-id, manager-pin.
+    Set {
+        /// payu-key | payu-salt | oqpay-registration-id | manager-pin
+        name: SecretName,
+    },
+    /// Remove a secret from the keyring.
+    Delete {
+        /// payu-key | payu-salt | oqpay-registration-id | manager-pin
+        name: SecretName,
+    },
+    /// Say which secrets are set (never their values).
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the settings file's path.
+    Path,
+    /// Print the settings in effect, and which secrets are set (never their values).
+    Show,
 }
 
 #[derive(Debug, Args)]
@@ -98,7 +131,71 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::load(&config_path)?;
             request(&config, &args)
         }
+        Some(Command::Secret(command)) => secret(&command),
+        Some(Command::Config(ConfigCommand::Path)) => {
+            println!("{}", config_path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Config(ConfigCommand::Show)) => config_show(&config_path),
     }
+}
+
+fn secret(command: &SecretCommand) -> anyhow::Result<ExitCode> {
+    let store = secrets::os_keyring()?;
+    match command {
+        SecretCommand::Set { name } => {
+            let value = read_secret_value(*name)?;
+            store.set(*name, &value)?;
+            eprintln!("{name} stored in the OS keyring");
+        }
+        SecretCommand::Delete { name } => {
+            store.delete(*name)?;
+            eprintln!("{name} deleted from the OS keyring");
+        }
+        SecretCommand::Status => {
+            for (name, set) in store.status()? {
+                println!("{name}: {}", if set { "set" } else { "not set" });
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads one value: without echo from a terminal, else the first line of standard input.
+fn read_secret_value(name: SecretName) -> anyhow::Result<Secret> {
+    let text = if std::io::stdin().is_terminal() {
+        eprint!("{} for {name} (not shown): ", name.description());
+        rpassword::read_password().context("could not read the value")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("could not read the value from standard input")?;
+        line
+    };
+    let secret = Secret::new(&text);
+    anyhow::ensure!(
+        !secret.is_empty(),
+        "no value given for {name}; nothing was changed"
+    );
+    Ok(secret)
+}
+
+fn config_show(config_path: &Path) -> anyhow::Result<ExitCode> {
+    let config = Config::load(config_path)?;
+    println!("# {}", config_path.display());
+    print!("{}", toml::to_string(&config)?);
+    println!();
+    println!("# Secrets in the OS keyring (values are never shown):");
+    match secrets::os_keyring().and_then(|store| store.status()) {
+        Ok(status) => {
+            for (name, set) in status {
+                println!("#   {name}: {}", if set { "set" } else { "not set" });
+            }
+        }
+        Err(e) => println!("#   unknown: {e}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The data directory: `--data-dir`, `COUNTERQR_DATA_DIR`, or the platform's.

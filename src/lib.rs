@@ -10,5 +10,6 @@ pub mod domain;
 pub mod gateway;
 pub mod logging;
 pub mod render;
+pub mod secrets;
 pub mod setup;
 pub mod vetting;

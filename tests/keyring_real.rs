@@ -1,0 +1,134 @@
+//! The secrets commands against the real OS keyring (a private Secret Service started by
+//! `.ci/test` under `dbus-run-session` with `gnome-keyring-daemon --unlock`), checked from outside
+//! with `secret-tool`, and the plain-words message when no keyring can be reached.
+
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn counterqr(args: &[&str], stdin: &str, data: &std::path::Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args(args)
+        .env("COUNTERQR_CONFIG", data.join("config.toml"))
+        .env("COUNTERQR_DATA_DIR", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run counterqr");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn secret_tool_lookup(name: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", "counterqr", "username", name])
+        .output()
+        .expect("secret-tool (Debian: libsecret-tools) must be installed");
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn secrets_live_in_the_secret_service_and_nowhere_else() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "run through .ci/test, which starts a private D-Bus session and keyring"
+    );
+    let data = tempfile::tempdir().expect("temp dir");
+    let value = "salt-Zq8v1-never-in-a-file";
+
+    let set = counterqr(
+        &["secret", "set", "payu-salt"],
+        &format!("{value}\n"),
+        data.path(),
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    assert!(!text(&set).contains(value));
+    assert_eq!(
+        secret_tool_lookup("payu-salt").as_deref(),
+        Some(value),
+        "stored in the keyring"
+    );
+
+    let status = counterqr(&["secret", "status"], "", data.path());
+    assert!(status.status.success(), "{}", text(&status));
+    let listing = text(&status);
+    assert!(listing.contains("payu-salt: set"), "{listing}");
+    assert!(listing.contains("payu-key: not set"), "{listing}");
+    assert!(!listing.contains(value));
+
+    let show = counterqr(&["config", "show"], "", data.path());
+    assert!(show.status.success(), "{}", text(&show));
+    assert!(text(&show).contains("payu-salt: set"));
+    assert!(!text(&show).contains(value));
+
+    // Nothing on disk holds the value: not the (absent) config, not the logs.
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).expect("read");
+        let found = bytes.windows(value.len()).any(|w| w == value.as_bytes());
+        assert!(!found, "{} contains the secret", entry.display());
+    }
+
+    let empty = counterqr(&["secret", "set", "payu-key"], "\n", data.path());
+    assert!(!empty.status.success(), "an empty value changes nothing");
+    assert_eq!(secret_tool_lookup("payu-key"), None);
+
+    let delete = counterqr(&["secret", "delete", "payu-salt"], "", data.path());
+    assert!(delete.status.success(), "{}", text(&delete));
+    assert_eq!(
+        secret_tool_lookup("payu-salt"),
+        None,
+        "deleted from the keyring"
+    );
+}
+
+#[test]
+fn an_unreachable_keyring_is_explained_and_nothing_falls_back_to_a_file() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args(["secret", "status"])
+        .env("COUNTERQR_CONFIG", data.path().join("config.toml"))
+        .env("COUNTERQR_DATA_DIR", data.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/counterqr-test-bus",
+        )
+        .output()
+        .expect("run counterqr");
+    assert!(!output.status.success());
+    let message = text(&output);
+    assert!(message.contains("keyring cannot be reached"), "{message}");
+    assert!(message.contains("Secret Service"), "{message}");
+    assert_eq!(message.lines().count(), 1, "{message}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
