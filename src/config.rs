@@ -25,6 +25,7 @@ pub struct Config {
     pub expected_payee_vpa: String,
     pub training: TrainingConfig,
     pub upi: UpiConfig,
+    pub oqpay: OqpayConfig,
 }
 
 impl Default for Config {
@@ -36,6 +37,7 @@ impl Default for Config {
             expected_payee_vpa: String::new(),
             training: TrainingConfig::default(),
             upi: UpiConfig::default(),
+            oqpay: OqpayConfig::default(),
         }
     }
 }
@@ -82,6 +84,35 @@ impl Default for UpiConfig {
             payee_name: String::new(),
             note: String::new(),
             expiry_secs: 300,
+        }
+    }
+}
+
+/// `[oqpay]`: OQPay's Dynamic QR API. The registration ID is a secret, kept in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OqpayConfig {
+    /// `https://payin.oqpay.in`; plain http only to this machine (for testing).
+    pub base_url: String,
+    pub connect_timeout_secs: u64,
+    pub timeout_secs: u64,
+    /// Sent when the cashier leaves the customer's name empty.
+    pub default_customer_name: String,
+    /// Sent when the cashier leaves the mobile empty.
+    pub default_customer_mobile: String,
+    /// Sent when the cashier leaves the e-mail empty.
+    pub default_customer_email: String,
+}
+
+impl Default for OqpayConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "https://payin.oqpay.in".to_owned(),
+            connect_timeout_secs: 5,
+            timeout_secs: 20,
+            default_customer_name: String::new(),
+            default_customer_mobile: String::new(),
+            default_customer_email: String::new(),
         }
     }
 }
@@ -165,8 +196,29 @@ impl Config {
                 "expected_payee_vpa = \"{expected}\" is not a UPI ID like myshop@okaxis"
             ));
         }
+        self.validate_oqpay()?;
         if self.training.min_delay_ms > self.training.max_delay_ms {
             return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_oqpay(&self) -> Result<(), String> {
+        let o = &self.oqpay;
+        crate::gateway::http::check_base_url(&o.base_url)
+            .map_err(|e| format!("oqpay.base_url: {e}"))?;
+        if !(1..=60).contains(&o.connect_timeout_secs) || !(1..=120).contains(&o.timeout_secs) {
+            return Err("oqpay timeouts must be 1–60 s (connect) and 1–120 s (total)".to_owned());
+        }
+        let mobile = o.default_customer_mobile.trim();
+        if !mobile.is_empty() && crate::domain::customer::normalise_mobile(mobile).is_none() {
+            return Err("oqpay.default_customer_mobile is not a 10-digit Indian mobile".to_owned());
+        }
+        let email = o.default_customer_email.trim();
+        if !email.is_empty() && !crate::domain::customer::is_email(email) {
+            return Err("oqpay.default_customer_email is not an e-mail address".to_owned());
         }
         Ok(())
     }
@@ -226,6 +278,14 @@ expiry_secs = 120
             ("provider = \"cash\"", "unknown variant"),
             ("[upi]\nexpiry_secs = 5", "upi.expiry_secs"),
             ("expected_payee_vpa = \"nope\"", "expected_payee_vpa"),
+            (
+                "[oqpay]\nbase_url = \"http://payin.oqpay.in\"",
+                "plain http",
+            ),
+            (
+                "[oqpay]\ndefault_customer_mobile = \"123\"",
+                "default_customer_mobile",
+            ),
             ("this is not toml", ""),
         ] {
             std::fs::write(&path, text).expect("write");

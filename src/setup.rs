@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::domain::Paise;
+use crate::gateway::http::{self, Timeouts};
+use crate::gateway::oqpay::{DefaultCustomer, OqpayGateway};
 use crate::gateway::training::{TRAINING_VPA, TrainingGateway, TrainingSettings};
 use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
 use crate::gateway::{Gateway, GatewayError, ProviderId};
+use crate::secrets;
 
 /// The gateway the settings select.
 pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayError> {
@@ -24,6 +27,26 @@ pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayE
                     .then(|| Duration::from_secs(t.simulate_paid_after_secs)),
                 max_amount,
             }))
+        }
+        ProviderId::Oqpay => {
+            let o = &config.oqpay;
+            let client = http::client(Timeouts {
+                connect: Duration::from_secs(o.connect_timeout_secs),
+                total: Duration::from_secs(o.timeout_secs),
+            })?;
+            let secrets = secrets::os_keyring().map_err(|e| GatewayError::Config(e.to_string()))?;
+            let defaults = DefaultCustomer {
+                name: o.default_customer_name.clone(),
+                mobile: o.default_customer_mobile.clone(),
+                email: o.default_customer_email.clone(),
+            };
+            Arc::new(OqpayGateway::new(
+                client,
+                &o.base_url,
+                secrets,
+                defaults,
+                max_amount,
+            )?)
         }
         ProviderId::Upi => {
             let u = &config.upi;
@@ -48,6 +71,7 @@ pub fn expected_payee_vpa(config: &Config) -> Option<String> {
     match config.provider {
         ProviderId::Training => Some(TRAINING_VPA.to_owned()),
         ProviderId::Upi => Some(config.upi.vpa.trim().to_owned()),
+        ProviderId::Oqpay => None,
     }
 }
 

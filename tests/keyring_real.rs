@@ -132,3 +132,74 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn a_secret_used_for_a_sale_is_in_no_file_and_no_log() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(async {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(
+                include_str!("fixtures/oqpay_success.json"),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        server
+    });
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        "provider = \"oqpay\"\n[oqpay]\nbase_url = \"{}\"\n",
+        server.uri()
+    );
+    std::fs::write(data.path().join("config.toml"), config).expect("config");
+    let value = "OQP-REG-id-5517-never-logged";
+
+    let set = counterqr(
+        &["secret", "set", "oqpay-registration-id"],
+        value,
+        data.path(),
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let child = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args([
+            "request",
+            "--amount",
+            "500",
+            "--name",
+            "Ajay Singh",
+            "--mobile",
+            "9876543210",
+        ])
+        .args(["--email", "ajay@example.com", "--json"])
+        .env("COUNTERQR_CONFIG", data.path().join("config.toml"))
+        .env("COUNTERQR_DATA_DIR", data.path())
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run counterqr");
+    let request = child.wait_with_output().expect("wait");
+    assert!(request.status.success(), "{}", text(&request));
+    assert!(
+        !text(&request).contains(value),
+        "not on stdout or stderr, even at trace level"
+    );
+
+    let received = runtime
+        .block_on(server.received_requests())
+        .expect("requests");
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).expect("json");
+    assert_eq!(body["registrationID"], value, "the secret was used");
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).expect("read");
+        let found = bytes.windows(value.len()).any(|w| w == value.as_bytes());
+        assert!(!found, "{} contains the secret", entry.display());
+    }
+    let deleted = counterqr(
+        &["secret", "delete", "oqpay-registration-id"],
+        "",
+        data.path(),
+    );
+    assert!(deleted.status.success());
+}

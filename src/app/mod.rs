@@ -179,6 +179,7 @@ impl CounterApp {
                     notice: self.notice.as_deref(),
                     max_amount: self.gateway.max_amount(),
                     provider_name,
+                    customer_required: self.gateway.customer_details_required(),
                     focus_amount: std::mem::take(&mut self.focus_amount),
                 };
                 views::entry_ui(ui, view)
@@ -219,6 +220,13 @@ impl CounterApp {
             UiAction::MarkPaid => Event::MarkPaid,
             UiAction::MarkNotPaid => Event::MarkNotPaid,
         };
+        if let (Screen::ShowingQr(shown), Event::MarkPaid | Event::MarkNotPaid) =
+            (self.flow.screen(), &event)
+        {
+            let paid = matches!(event, Event::MarkPaid);
+            tracing::info!(sale = %shown.sale.reference, amount = %shown.sale.amount, paid,
+                gateway_ids = ?shown.qr.grant.gateway_ids, "sale marked by the cashier");
+        }
         self.dispatch(event, now, ctx);
     }
 
@@ -316,6 +324,7 @@ fn provider_name(gateway: &dyn Gateway) -> &'static str {
     match gateway.id() {
         crate::gateway::ProviderId::Training => "Training (simulated)",
         crate::gateway::ProviderId::Upi => "UPI (direct)",
+        crate::gateway::ProviderId::Oqpay => "OQPay",
     }
 }
 

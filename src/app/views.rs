@@ -41,6 +41,8 @@ pub struct EntryView<'a> {
     pub notice: Option<&'a str>,
     pub max_amount: Paise,
     pub provider_name: &'a str,
+    /// The provider needs the customer's details (they are not optional).
+    pub customer_required: bool,
     /// Put the keyboard focus in the amount field this frame.
     pub focus_amount: bool,
 }
@@ -78,12 +80,17 @@ pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
             ui.end_row();
 
             let fields = [
-                ("Customer name (optional)", &mut view.form.customer.name),
-                ("Mobile (optional)", &mut view.form.customer.mobile),
-                ("E-mail (optional)", &mut view.form.customer.email),
+                ("Customer name", &mut view.form.customer.name),
+                ("Mobile", &mut view.form.customer.mobile),
+                ("E-mail", &mut view.form.customer.email),
             ];
+            let suffix = if view.customer_required {
+                ""
+            } else {
+                " (optional)"
+            };
             for (text, value) in fields {
-                let label = ui.label(text);
+                let label = ui.label(format!("{text}{suffix}"));
                 ui.add(egui::TextEdit::singleline(value).desired_width(340.0))
                     .labelled_by(label.id);
                 ui.end_row();

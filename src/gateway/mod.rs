@@ -11,6 +11,8 @@ use serde::Serialize;
 
 use crate::domain::{Customer, Paise, Sale};
 
+pub mod http;
+pub mod oqpay;
 pub mod training;
 pub mod upi_direct;
 
@@ -26,6 +28,8 @@ pub enum ProviderId {
     Training,
     /// A UPI link built on this PC from the shop's own VPA; no network.
     Upi,
+    /// OQPay's Dynamic QR API.
+    Oqpay,
 }
 
 impl ProviderId {
@@ -34,6 +38,7 @@ impl ProviderId {
         match self {
             Self::Training => "training",
             Self::Upi => "upi",
+            Self::Oqpay => "oqpay",
         }
     }
 }
@@ -123,6 +128,11 @@ pub trait Gateway: Send + Sync {
     fn check_sale(&self, amount: Paise, customer: &Customer) -> Result<(), String> {
         let _ = (amount, customer);
         Ok(())
+    }
+
+    /// True when the provider needs the customer's name, mobile and e-mail for every sale.
+    fn customer_details_required(&self) -> bool {
+        false
     }
 
     /// True when [`Gateway::check_status`] can tell that the customer paid; otherwise the cashier

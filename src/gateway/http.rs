@@ -1,0 +1,238 @@
+//! What the networked gateways share: the one HTTP client, base-URL rules, sending a request and
+//! reading the answer whatever it is, and turning transport failures into plain words.
+
+use std::error::Error as _;
+use std::time::{Duration, SystemTime};
+
+use super::GatewayError;
+
+/// How much of an answer's body goes into a log line.
+const LOGGED_BODY_CHARS: usize = 500;
+
+/// Timeouts for the shared client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
+/// The one HTTP client for the whole run (connection pool, TLS with the system's CA store).
+pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, GatewayError> {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .user_agent(concat!("counterqr/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| GatewayError::Config(format!("the HTTP client could not start: {e}")))
+}
+
+/// Checks a base URL: https, or plain http to this machine only (for testing against a fake).
+pub fn check_base_url(base: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(base.trim()).map_err(|e| format!("\"{base}\" is not a URL ({e})"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(format!(
+            "\"{base}\" is plain http: payment gateways must be reached over https \
+             (http is allowed only to this machine, for testing)"
+        )),
+        _ => Err(format!("\"{base}\" must start with https://")),
+    }
+}
+
+/// `base` (checked) joined with `path`, keeping any path prefix in `base`.
+pub fn endpoint(base: &str, path: &str) -> Result<url::Url, GatewayError> {
+    let mut url = check_base_url(base).map_err(GatewayError::Config)?;
+    let joined = format!("{}{path}", url.path().trim_end_matches('/'));
+    url.set_path(&joined);
+    Ok(url)
+}
+
+/// An HTTP answer, whatever its status or body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+impl HttpAnswer {
+    /// True for an HTML error page (by content type or by its first characters).
+    pub fn looks_like_html(&self) -> bool {
+        let by_type = self
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+        let start = self
+            .body
+            .trim_start()
+            .chars()
+            .take(15)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        by_type || start.starts_with("<!doctype html") || start.starts_with("<html")
+    }
+
+    /// The start of the body, on one line, for a log.
+    pub fn body_for_log(&self) -> String {
+        self.body
+            .chars()
+            .take(LOGGED_BODY_CHARS)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    }
+}
+
+/// Sends `request` and reads the whole answer; transport failures become plain words.
+pub async fn send(
+    provider: &'static str,
+    request: reqwest::RequestBuilder,
+) -> Result<HttpAnswer, GatewayError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_error(provider, e))?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response
+        .text()
+        .await
+        .map_err(|e| transport_error(provider, e))?;
+    Ok(HttpAnswer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// A transport failure in words a cashier can act on. The request (which may hold a secret) is
+/// never part of the message; only the kind of failure is.
+fn transport_error(provider: &'static str, error: reqwest::Error) -> GatewayError {
+    let error = error.without_url();
+    let chain = source_chain(&error).to_ascii_lowercase();
+    let detail = if chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("invalidcontenttype")
+        || chain.contains("corrupt message")
+    {
+        "the secure (TLS) connection failed; check the PC's date and time, and the gateway address"
+            .to_owned()
+    } else if error.is_timeout() && error.is_connect() {
+        "the connection was not set up in time".to_owned()
+    } else if error.is_timeout() {
+        "the gateway did not answer in time".to_owned()
+    } else if error.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the connection broke off".to_owned()
+    };
+    tracing::warn!(provider, "transport error: {detail} ({chain})");
+    GatewayError::Unreachable { provider, detail }
+}
+
+/// The error and its sources, for classification and the log (reqwest errors carry no bodies).
+fn source_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// An error for an HTTP status with no readable explanation.
+pub fn status_error(provider: &'static str, status: u16) -> GatewayError {
+    if status >= 500 {
+        GatewayError::Unreachable {
+            provider,
+            detail: format!("{provider} had a problem (HTTP {status})"),
+        }
+    } else {
+        GatewayError::Rejected {
+            provider,
+            message: format!("HTTP {status} with no explanation"),
+        }
+    }
+}
+
+/// Time from `now` until an RFC 3339 timestamp (`2026-02-23T07:28:09.435Z`); `None` when it
+/// cannot be read. A time already past gives zero.
+pub fn until(timestamp: &str, now: SystemTime) -> Option<Duration> {
+    let at = time::OffsetDateTime::parse(
+        timestamp.trim(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()?;
+    let at = SystemTime::from(at);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_https_except_to_this_machine() {
+        assert!(check_base_url("https://payin.oqpay.in").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://localhost:8080/x").is_ok());
+        assert!(check_base_url("http://[::1]:8080").is_ok());
+        assert!(check_base_url("http://payin.oqpay.in").is_err());
+        assert!(check_base_url("http://10.0.0.5").is_err());
+        assert!(check_base_url("ftp://payin.oqpay.in").is_err());
+        assert!(check_base_url("payin.oqpay.in").is_err());
+    }
+
+    #[test]
+    fn endpoints_keep_a_base_path() {
+        let url =
+            endpoint("https://gw.example/prefix/", "/api/V5/Payin/DynamicQRCode").expect("ok");
+        assert_eq!(
+            url.as_str(),
+            "https://gw.example/prefix/api/V5/Payin/DynamicQRCode"
+        );
+        let url = endpoint("https://payin.oqpay.in", "/api/x").expect("ok");
+        assert_eq!(url.as_str(), "https://payin.oqpay.in/api/x");
+    }
+
+    #[test]
+    fn html_is_recognised_by_type_or_by_its_start() {
+        let page = |ct: Option<&str>, body: &str| HttpAnswer {
+            status: 200,
+            content_type: ct.map(str::to_owned),
+            body: body.to_owned(),
+        };
+        assert!(page(Some("text/html; charset=UTF-8"), "x").looks_like_html());
+        assert!(page(None, "  <!DOCTYPE html><p>Sorry").looks_like_html());
+        assert!(page(Some("application/json"), "<html>").looks_like_html());
+        assert!(!page(Some("application/json"), "{}").looks_like_html());
+    }
+
+    #[test]
+    fn timestamps_become_durations() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_771_831_389);
+        assert_eq!(
+            until("2026-02-23T07:28:09Z", now),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(
+            until("2026-02-23T12:58:09+05:30", now),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(until("2020-01-01T00:00:00Z", now), Some(Duration::ZERO));
+        assert_eq!(until("tomorrow", now), None);
+    }
+}

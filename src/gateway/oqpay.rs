@@ -1,0 +1,349 @@
+//! OQPay's Create Dynamic QR Code call (`POST {base}/api/V5/Payin/DynamicQRCode`), exactly as its
+//! API page documents it. OQPay has no status call: the cashier marks the sale paid or not paid.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::{self, HttpAnswer};
+use super::{Gateway, GatewayError, GatewayFuture, ProviderId, QrGrant};
+use crate::domain::customer::{is_email, normalise_mobile};
+use crate::domain::{Customer, Paise, Sale};
+use crate::secrets::{SecretName, SecretStore};
+
+const PROVIDER: &str = "OQPay";
+/// OQPay refuses amounts below ₹300.
+pub const MINIMUM: Paise = Paise::from_rupees(300);
+/// The path of the Create Dynamic QR Code call under the base URL.
+pub const PATH: &str = "/api/V5/Payin/DynamicQRCode";
+/// Used when OQPay's answer gives no expiry at all.
+const DEFAULT_EXPIRY: Duration = Duration::from_secs(300);
+
+/// Customer details to send when the cashier leaves them empty (for shops that prefer not to ask).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefaultCustomer {
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+}
+
+/// The OQPay provider.
+pub struct OqpayGateway {
+    client: reqwest::Client,
+    endpoint: url::Url,
+    secrets: Arc<dyn SecretStore>,
+    defaults: DefaultCustomer,
+    max_amount: Paise,
+}
+
+impl OqpayGateway {
+    /// A gateway posting to `base_url` through `client` (one client for the whole run, so a second
+    /// sale reuses the warm connection), reading the registration ID from `secrets` at each sale.
+    pub fn new(
+        client: reqwest::Client,
+        base_url: &str,
+        secrets: Arc<dyn SecretStore>,
+        defaults: DefaultCustomer,
+        max_amount: Paise,
+    ) -> Result<Self, GatewayError> {
+        let endpoint = http::endpoint(base_url, PATH)?;
+        Ok(Self {
+            client,
+            endpoint,
+            secrets,
+            defaults,
+            max_amount,
+        })
+    }
+
+    /// The customer details to send: what the cashier typed, else the configured defaults.
+    fn customer_for(&self, customer: &Customer) -> (String, String, String) {
+        let pick = |typed: &Option<String>, default: &str| {
+            typed.clone().unwrap_or_else(|| default.trim().to_owned())
+        };
+        let mobile = customer
+            .mobile
+            .clone()
+            .unwrap_or_else(|| normalise_mobile(&self.defaults.mobile).unwrap_or_default());
+        (
+            pick(&customer.name, &self.defaults.name),
+            mobile,
+            pick(&customer.email, &self.defaults.email),
+        )
+    }
+
+    async fn registration_id(&self) -> Result<crate::secrets::Secret, GatewayError> {
+        let secrets = self.secrets.clone();
+        let found =
+            tokio::task::spawn_blocking(move || secrets.get(SecretName::OqpayRegistrationId))
+                .await
+                .map_err(|e| GatewayError::Config(format!("the keyring lookup stopped: {e}")))?
+                .map_err(|e| GatewayError::Config(e.to_string()))?;
+        found.filter(|s| !s.is_empty()).ok_or_else(|| {
+            GatewayError::Config(
+                "the OQPay registration ID is not set: run `counterqr secret set \
+                 oqpay-registration-id`"
+                    .to_owned(),
+            )
+        })
+    }
+}
+
+impl Gateway for OqpayGateway {
+    fn id(&self) -> ProviderId {
+        ProviderId::Oqpay
+    }
+
+    fn max_amount(&self) -> Paise {
+        self.max_amount
+    }
+
+    fn customer_details_required(&self) -> bool {
+        true
+    }
+
+    fn check_sale(&self, amount: Paise, customer: &Customer) -> Result<(), String> {
+        if !amount.is_whole_rupees() {
+            return Err(format!(
+                "OQPay takes whole rupees only: {amount} has paise. Round it to a whole rupee."
+            ));
+        }
+        if amount < MINIMUM {
+            return Err(format!(
+                "OQPay cannot take less than {MINIMUM}: {amount} is too small."
+            ));
+        }
+        let (name, mobile, email) = self.customer_for(customer);
+        if name.is_empty() {
+            return Err("OQPay needs the customer's name.".to_owned());
+        }
+        if mobile.len() != 10 {
+            return Err("OQPay needs the customer's 10-digit mobile number.".to_owned());
+        }
+        if !is_email(&email) {
+            return Err("OQPay needs the customer's e-mail address.".to_owned());
+        }
+        Ok(())
+    }
+
+    fn request_qr<'a>(&'a self, sale: &'a Sale) -> GatewayFuture<'a, QrGrant> {
+        Box::pin(async move {
+            self.check_sale(sale.amount, &sale.customer)
+                .map_err(|message| GatewayError::Rejected {
+                    provider: PROVIDER,
+                    message,
+                })?;
+            let registration_id = self.registration_id().await?;
+            let (name, mobile, email) = self.customer_for(&sale.customer);
+            let body = json!({
+                "customerName": name,
+                "customerMobile": mobile,
+                "customerEmail": email,
+                "amount": sale.amount.rupees_part(),
+                "registrationID": registration_id.expose(),
+            });
+            let request = self.client.post(self.endpoint.clone()).json(&body);
+            let answer = http::send(PROVIDER, request).await?;
+            let grant = read_answer(&answer, SystemTime::now());
+            match &grant {
+                Ok(_) => tracing::info!(sale = %sale.reference, "OQPay issued a QR"),
+                Err(e) => tracing::warn!(sale = %sale.reference, status = answer.status,
+                    body = %answer.body_for_log(), "OQPay request failed: {e}"),
+            }
+            grant
+        })
+    }
+}
+
+/// OQPay's 200 answer.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    success: Option<Flag>,
+    data: Option<AnswerData>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerData {
+    txn_id: Option<String>,
+    ref_id: Option<String>,
+    transaction_id: Option<String>,
+    qr_string: Option<String>,
+    upi_link: Option<String>,
+    status: Option<String>,
+    expires_at: Option<String>,
+    expires_in_seconds: Option<NumberOrText>,
+}
+
+/// `true`/`false` as JSON booleans or as strings (the schema says string, the example a boolean).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Flag {
+    Bool(bool),
+    Text(String),
+}
+
+impl Flag {
+    fn is_true(&self) -> bool {
+        match self {
+            Self::Bool(b) => *b,
+            Self::Text(t) => t.trim().eq_ignore_ascii_case("true"),
+        }
+    }
+}
+
+/// A number that may come as a JSON number or a string of digits.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+impl NumberOrText {
+    fn as_secs(&self) -> Option<u64> {
+        match self {
+            Self::Number(n) if n.is_finite() && *n >= 0.0 => Some(*n as u64),
+            Self::Number(_) => None,
+            Self::Text(t) => t.trim().parse().ok(),
+        }
+    }
+}
+
+/// OQPay's documented error body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    message: Option<String>,
+    sub_code: Option<String>,
+}
+
+/// Turns OQPay's HTTP answer into a QR grant or an error the cashier can act on.
+fn read_answer(answer: &HttpAnswer, now: SystemTime) -> Result<QrGrant, GatewayError> {
+    if answer.looks_like_html() {
+        return Err(GatewayError::BadAnswer {
+            provider: PROVIDER,
+            detail: format!("a web page instead of data, HTTP {}", answer.status),
+        });
+    }
+    if !(200..300).contains(&answer.status) {
+        let documented = serde_json::from_str::<ErrorBody>(&answer.body).ok();
+        return Err(
+            match documented.and_then(|b| b.message.map(|m| (m, b.sub_code))) {
+                Some((message, _)) if answer.status < 500 => GatewayError::Rejected {
+                    provider: PROVIDER,
+                    message,
+                },
+                Some((message, _)) => GatewayError::Unreachable {
+                    provider: PROVIDER,
+                    detail: format!("OQPay had a problem (HTTP {}): {message}", answer.status),
+                },
+                None => http::status_error(PROVIDER, answer.status),
+            },
+        );
+    }
+    let parsed: Answer =
+        serde_json::from_str(&answer.body).map_err(|e| GatewayError::BadAnswer {
+            provider: PROVIDER,
+            detail: format!("not the expected JSON: {e}"),
+        })?;
+    if !parsed.success.as_ref().is_some_and(Flag::is_true) {
+        return Err(GatewayError::Rejected {
+            provider: PROVIDER,
+            message: parsed
+                .message
+                .unwrap_or_else(|| "no QR was generated and no reason given".to_owned()),
+        });
+    }
+    let data = parsed.data.ok_or_else(|| GatewayError::BadAnswer {
+        provider: PROVIDER,
+        detail: "the answer has no data".to_owned(),
+    })?;
+    let payload = [&data.qr_string, &data.upi_link]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.trim().is_empty())
+        .cloned()
+        .ok_or_else(|| GatewayError::BadAnswer {
+            provider: PROVIDER,
+            detail: "the answer has no QR string".to_owned(),
+        })?;
+    let expires_in = data
+        .expires_in_seconds
+        .as_ref()
+        .and_then(NumberOrText::as_secs)
+        .map(Duration::from_secs)
+        .or_else(|| {
+            data.expires_at
+                .as_deref()
+                .and_then(|at| http::until(at, now))
+        })
+        .unwrap_or(DEFAULT_EXPIRY);
+    let ids = [
+        ("txnId", data.txn_id),
+        ("refId", data.ref_id),
+        ("transactionId", data.transaction_id),
+        ("status", data.status),
+    ];
+    Ok(QrGrant {
+        payload,
+        payee_name: "OQPay merchant".to_owned(),
+        payee_vpa: None,
+        expires_in,
+        gateway_ids: ids
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> HttpAnswer {
+        HttpAnswer {
+            status,
+            content_type: Some("application/json".into()),
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn expiry_prefers_seconds_then_the_timestamp_then_300() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_771_831_389); // 2026-02-23T07:23:09Z
+        let body = |extra: &str| {
+            format!(
+                r#"{{"success":true,"data":{{"qrString":"upi://pay?pa=a@b&am=500.00"{extra}}}}}"#
+            )
+        };
+        let secs = |b: &str| {
+            read_answer(&answer(200, b), now)
+                .expect("grant")
+                .expires_in
+                .as_secs()
+        };
+        assert_eq!(secs(&body(r#","expiresInSeconds":120"#)), 120);
+        assert_eq!(secs(&body(r#","expiresInSeconds":"240""#)), 240);
+        assert_eq!(
+            secs(&body(r#","expiresAt":"2026-02-23T07:28:09.435Z""#)),
+            300
+        );
+        assert_eq!(secs(&body("")), 300);
+    }
+
+    #[test]
+    fn success_may_be_a_string() {
+        let body = r#"{"success":"true","data":{"upiLink":"upi://pay?pa=a@b"}}"#;
+        assert_eq!(
+            read_answer(&answer(200, body), SystemTime::now())
+                .expect("grant")
+                .payload,
+            "upi://pay?pa=a@b"
+        );
+    }
+}
