@@ -176,7 +176,18 @@ pub fn qr_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
     } else {
         Align::Center
     }));
-    let action = ui.scope_builder(builder, |ui| qr_info_ui(ui, view)).inner;
+    // Two rows of buttons at most; the text gets the rest.
+    let buttons_height = 100.0_f32.min(info_rect.height() * 0.4);
+    let (text_rect, buttons_rect) =
+        info_rect.split_top_bottom_at_y(info_rect.bottom() - buttons_height);
+    ui.scope_builder(builder.clone().max_rect(text_rect), |ui| {
+        qr_info_ui(ui, view)
+    });
+    let action = ui
+        .scope_builder(builder.max_rect(buttons_rect), |ui| {
+            qr_buttons_ui(ui, view.by_hand)
+        })
+        .inner;
     ui.advance_cursor_after_rect(rect);
     action
 }
@@ -199,8 +210,7 @@ fn qr_image_ui(ui: &mut Ui, area: egui::Rect, texture: Option<&TextureHandle>) {
     );
 }
 
-fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
-    let mut action = None;
+fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     let shown = view.shown;
     let amount = shown.sale.amount.to_string();
     // As large as the height allows, but never wider than the column (bold digits are ~0.7 em).
@@ -215,7 +225,7 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
         let warning = format!("⚠ Enter {} yourself in your UPI app", shown.sale.amount);
         ui.label(RichText::new(warning).font(bold(line)).color(FAILED_RED));
     }
-    ui.label(RichText::new(format!("to {}", shown.qr.payee_name())).font(bold(line)));
+    ui.label(RichText::new(format!("to {}", shown.qr.payee_name())).font(bold(line * 0.8)));
     if let Some(vpa) = shown.qr.payee_vpa() {
         ui.label(RichText::new(format!("UPI ID: {vpa}")).size(line * 0.75));
     }
@@ -241,8 +251,14 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
     if !view.by_hand {
         ui.label("Waiting for the payment to arrive…");
     }
+}
+
+/// The cashier's buttons, pinned to the bottom of the info column so a long payee name can never
+/// push them off the screen.
+fn qr_buttons_ui(ui: &mut Ui, by_hand: bool) -> Option<UiAction> {
+    let mut action = None;
     ui.horizontal_wrapped(|ui| {
-        if view.by_hand {
+        if by_hand {
             if ui
                 .button(RichText::new("Mark paid (P)").color(PAID_GREEN))
                 .clicked()
