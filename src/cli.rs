@@ -259,11 +259,7 @@ fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> Result<Sale, FormE
             email: args.email.clone().unwrap_or_default(),
         },
     };
-    let sale = form.check(gateway.max_amount())?;
-    gateway
-        .check_sale(sale.amount, &sale.customer)
-        .map_err(FormError::Provider)?;
-    Ok(sale)
+    crate::gateway::check_form(gateway, &form)
 }
 
 /// Opens the window. A settings problem does not stop the till: it runs in training mode (which

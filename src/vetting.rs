@@ -75,15 +75,11 @@ pub fn vet(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Customer, Paise, SaleRef};
+    use crate::domain::{Customer, Paise};
     use std::time::Duration;
 
     fn sale(rupees: u64) -> Sale {
-        Sale {
-            reference: SaleRef::generate(),
-            amount: Paise::from_rupees(rupees),
-            customer: Customer::default(),
-        }
+        Sale::new(Paise::from_rupees(rupees), Customer::default())
     }
 
     fn grant(payload: &str) -> QrGrant {

@@ -279,15 +279,11 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Customer, Paise, SaleRef};
+    use crate::domain::{Customer, Paise};
     use crate::gateway::QrGrant;
 
     fn sale() -> Sale {
-        Sale {
-            reference: SaleRef::generate(),
-            amount: Paise::from_rupees(500),
-            customer: Customer::default(),
-        }
+        Sale::new(Paise::from_rupees(500), Customer::default())
     }
 
     fn grant(expires_secs: u64) -> QrGrant {

@@ -13,7 +13,7 @@ mod views;
 mod worker;
 
 use crate::domain::{FormError, SaleForm};
-use crate::gateway::Gateway;
+use crate::gateway::{self, Gateway};
 use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
 use views::{EntryView, QrView, UiAction};
 
@@ -206,7 +206,7 @@ impl CounterApp {
 
     fn apply_action(&mut self, action: UiAction, now: Instant, ctx: &egui::Context) {
         let event = match action {
-            UiAction::Submit => match self.check_form() {
+            UiAction::Submit => match gateway::check_form(self.gateway.as_ref(), &self.form) {
                 Ok(sale) => Event::Submit(sale),
                 Err(error) => {
                     tracing::info!("entry refused: {error}");
@@ -228,15 +228,6 @@ impl CounterApp {
                 gateway_ids = ?shown.qr.grant.gateway_ids, "sale marked by the cashier");
         }
         self.dispatch(event, now, ctx);
-    }
-
-    /// The form checked by the same rules as the command line, plus the provider's own.
-    fn check_form(&self) -> Result<crate::domain::Sale, FormError> {
-        let sale = self.form.check(self.gateway.max_amount())?;
-        self.gateway
-            .check_sale(sale.amount, &sale.customer)
-            .map_err(FormError::Provider)?;
-        Ok(sale)
     }
 
     fn dispatch(&mut self, event: Event, now: Instant, ctx: &egui::Context) {

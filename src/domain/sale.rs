@@ -48,6 +48,17 @@ pub struct Sale {
     pub customer: Customer,
 }
 
+impl Sale {
+    /// A sale of `amount` with a new reference.
+    pub fn new(amount: Paise, customer: Customer) -> Self {
+        Self {
+            reference: SaleRef::generate(),
+            amount,
+            customer,
+        }
+    }
+}
+
 /// The entry form as typed: amount and optional customer details.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaleForm {
@@ -72,11 +83,7 @@ impl SaleForm {
     pub fn check(&self, max: Paise) -> Result<Sale, FormError> {
         let amount = Paise::parse_typed(&self.amount, max)?;
         let customer = self.customer.check()?;
-        Ok(Sale {
-            reference: SaleRef::generate(),
-            amount,
-            customer,
-        })
+        Ok(Sale::new(amount, customer))
     }
 }
 

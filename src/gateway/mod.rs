@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::domain::{Customer, Paise, Sale};
+use crate::domain::{Customer, FormError, Paise, Sale, SaleForm};
 
 pub mod http;
 pub mod oqpay;
@@ -108,6 +108,16 @@ pub enum GatewayError {
     /// This provider cannot do what was asked.
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// Checks a typed form for `gateway`: the amount and customer rules every sale follows, then the
+/// provider's own. The entry screen and `counterqr request` both check through here.
+pub fn check_form(gateway: &dyn Gateway, form: &SaleForm) -> Result<Sale, FormError> {
+    let sale = form.check(gateway.max_amount())?;
+    gateway
+        .check_sale(sale.amount, &sale.customer)
+        .map_err(FormError::Provider)?;
+    Ok(sale)
 }
 
 /// One payment provider.

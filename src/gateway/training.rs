@@ -154,11 +154,7 @@ mod tests {
     use crate::domain::Customer;
 
     fn sale(rupees: u64) -> Sale {
-        Sale {
-            reference: SaleRef::generate(),
-            amount: Paise::from_rupees(rupees),
-            customer: Customer::default(),
-        }
+        Sale::new(Paise::from_rupees(rupees), Customer::default())
     }
 
     fn instant_settings() -> TrainingSettings {
