@@ -219,7 +219,7 @@ struct RequestOutput<'a> {
 }
 
 fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
-    let gateway = setup::gateway_from_config(config)?;
+    let gateway = setup::gateway_from_config(config, &secrets::os_keyring)?;
     let sale = checked_sale(gateway.as_ref(), args)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -274,17 +274,25 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
         Ok(config) => (config, None),
         Err(e) => (Config::default(), Some(e.to_string())),
     };
-    let (config, gateway, banner) = match setup::gateway_from_config(&config) {
-        Ok(gateway) => (config, gateway, config_problem),
-        Err(e) => {
-            let fallback = Config::default();
-            let gateway = setup::gateway_from_config(&fallback)?;
-            (fallback, gateway, Some(e.to_string()))
-        }
-    };
-    let expected_payee_vpa = setup::expected_payee_vpa(&config);
-    let banner =
-        banner.map(|problem| format!("{problem} Running in TRAINING mode until it is fixed."));
+    // The panel edits the file's settings even when they cannot sell; the till meanwhile runs the
+    // training gateway, which cannot take money.
+    let (gateway, expected_payee_vpa, gateway_problem) =
+        match setup::gateway_from_config(&config, &secrets::os_keyring) {
+            Ok(gateway) => (gateway, setup::expected_payee_vpa(&config), None),
+            Err(e) => {
+                let fallback = Config::default();
+                let gateway = setup::gateway_from_config(&fallback, &secrets::os_keyring)?;
+                (
+                    gateway,
+                    setup::expected_payee_vpa(&fallback),
+                    Some(e.to_string()),
+                )
+            }
+        };
+    let banner = config_problem
+        .clone()
+        .or(gateway_problem)
+        .map(|problem| format!("{problem} Running in TRAINING mode until it is fixed."));
     if let Some(problem) = &banner {
         tracing::error!("{problem}");
     }
@@ -315,6 +323,10 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
                     banner,
                     fullscreen,
                     expected_payee_vpa,
+                    config,
+                    config_path: Some(config_path.to_path_buf()),
+                    config_problem,
+                    secrets: Arc::new(secrets::os_keyring),
                 },
             );
             Ok(Box::new(app))

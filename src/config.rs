@@ -18,6 +18,8 @@ pub struct Config {
     pub provider: ProviderId,
     /// Open the window full-screen (kiosk) at start.
     pub start_fullscreen: bool,
+    /// The shop's name, shown on the entry screen; empty for none.
+    pub shop_name: String,
     /// The largest amount, in whole rupees, the till accepts for one QR.
     pub max_amount_rupees: u64,
     /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
@@ -33,6 +35,7 @@ impl Default for Config {
         Self {
             provider: ProviderId::Training,
             start_fullscreen: false,
+            shop_name: String::new(),
             max_amount_rupees: 1_00_000,
             expected_payee_vpa: String::new(),
             training: TrainingConfig::default(),
@@ -136,6 +139,11 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
     #[error("No config directory is known for this user; pass --config PATH")]
     NoConfigDir,
+    #[error("Could not save the settings to {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Where the settings file is: `explicit` (from `--config` or `COUNTERQR_CONFIG`) or the platform
@@ -171,6 +179,34 @@ impl Config {
             message,
         })?;
         Ok(config)
+    }
+
+    /// Writes the settings to `path` atomically: a temporary file in the same directory, flushed
+    /// to disk, then renamed over the old one, so a power cut leaves the old file or the new one,
+    /// never half of one. A file that exists but does not read as valid settings (corrupt, or from
+    /// another version) is reported and left alone, never overwritten.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        self.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Self::load(path)?;
+        let write_error = |source| ConfigError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let text = toml::to_string(self).map_err(|e| write_error(std::io::Error::other(e)))?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(write_error)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
+        std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(write_error)?;
+        temp.as_file().sync_all().map_err(write_error)?;
+        temp.persist(path).map_err(|e| write_error(e.error))?;
+        tracing::info!(path = %path.display(), provider = self.provider.as_str(), "settings saved");
+        Ok(())
     }
 
     /// Checks ranges that TOML's types cannot express.
@@ -293,6 +329,52 @@ expiry_secs = 120
             assert!(err.contains(needle), "{err}");
             assert!(err.contains("c.toml"), "{err}");
         }
+    }
+
+    #[test]
+    fn save_writes_what_load_reads_and_replaces_a_good_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sub/config.toml");
+        let mut config = Config {
+            shop_name: "Sharma Stores".into(),
+            ..Config::default()
+        };
+        config.save(&path).expect("first save");
+        assert_eq!(Config::load(&path).expect("load"), config);
+        config.provider = ProviderId::Upi;
+        config.upi.vpa = "shop@okaxis".into();
+        config.save(&path).expect("second save");
+        assert_eq!(Config::load(&path).expect("load").provider, ProviderId::Upi);
+        let leftovers = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("list")
+            .count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_file_is_never_overwritten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config.toml");
+        for text in ["provider = [", "provider = \"training\"\nschema = 9\n"] {
+            std::fs::write(&path, text).expect("write");
+            let err = Config::default().save(&path).expect_err("refused");
+            assert!(err.to_string().contains("config.toml"), "{err}");
+            assert_eq!(
+                std::fs::read_to_string(&path).expect("read"),
+                text,
+                "left alone"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_settings_are_not_saved() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("config.toml");
+        let mut config = Config::default();
+        config.upi.expiry_secs = 1;
+        assert!(config.save(&path).is_err());
+        assert!(!path.exists());
     }
 
     #[test]

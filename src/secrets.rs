@@ -147,6 +147,30 @@ pub trait SecretStore: Send + Sync {
     }
 }
 
+/// Secrets held in memory only: for tests, and never used by the app to keep a secret.
+#[derive(Debug, Default)]
+pub struct MemoryStore(std::sync::Mutex<std::collections::HashMap<SecretName, Secret>>);
+
+impl SecretStore for MemoryStore {
+    fn get(&self, name: SecretName) -> Result<Option<Secret>, SecretError> {
+        Ok(self.0.lock().ok().and_then(|m| m.get(&name).cloned()))
+    }
+
+    fn set(&self, name: SecretName, value: &Secret) -> Result<(), SecretError> {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(name, value.clone());
+        }
+        Ok(())
+    }
+
+    fn delete(&self, name: SecretName) -> Result<(), SecretError> {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&name);
+        }
+        Ok(())
+    }
+}
+
 /// The keyring-core default store, whichever it is: the OS keyring after [`os_keyring`], the mock
 /// store in tests.
 #[derive(Debug, Default)]

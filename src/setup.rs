@@ -11,10 +11,14 @@ use crate::gateway::oqpay::{DefaultCustomer, OqpayGateway};
 use crate::gateway::training::{TRAINING_VPA, TrainingGateway, TrainingSettings};
 use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
 use crate::gateway::{Gateway, GatewayError, ProviderId};
-use crate::secrets;
+use crate::secrets::{SecretError, SecretStore};
 
-/// The gateway the settings select.
-pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayError> {
+/// The gateway the settings select. `secrets` opens the secret store; it is called only for
+/// providers that need one.
+pub fn gateway_from_config(
+    config: &Config,
+    secrets: &dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError>,
+) -> Result<Arc<dyn Gateway>, GatewayError> {
     let max_amount = Paise::from_rupees(config.max_amount_rupees);
     Ok(match config.provider {
         ProviderId::Training => {
@@ -34,7 +38,7 @@ pub fn gateway_from_config(config: &Config) -> Result<Arc<dyn Gateway>, GatewayE
                 connect: Duration::from_secs(o.connect_timeout_secs),
                 total: Duration::from_secs(o.timeout_secs),
             })?;
-            let secrets = secrets::os_keyring().map_err(|e| GatewayError::Config(e.to_string()))?;
+            let secrets = secrets().map_err(|e| GatewayError::Config(e.to_string()))?;
             let defaults = DefaultCustomer {
                 name: o.default_customer_name.clone(),
                 mobile: o.default_customer_mobile.clone(),
@@ -79,6 +83,10 @@ pub fn expected_payee_vpa(config: &Config) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn no_keyring() -> Result<Arc<dyn SecretStore>, SecretError> {
+        Err(SecretError::Unreachable("no keyring in this test".into()))
+    }
+
     #[test]
     fn expected_payee_defaults_to_the_vpa_we_build_with() {
         let mut config = Config::default();
@@ -92,7 +100,8 @@ mod tests {
 
     #[test]
     fn fresh_config_gives_training() {
-        let gateway = gateway_from_config(&Config::default()).expect("training needs nothing");
+        let gateway =
+            gateway_from_config(&Config::default(), &no_keyring).expect("training needs nothing");
         assert!(gateway.is_training());
         assert_eq!(gateway.max_amount(), Paise::from_rupees(1_00_000));
     }
@@ -103,7 +112,9 @@ mod tests {
             provider: ProviderId::Upi,
             ..Config::default()
         };
-        let err = gateway_from_config(&config).err().expect("no VPA set");
+        let err = gateway_from_config(&config, &no_keyring)
+            .err()
+            .expect("no VPA set");
         assert!(matches!(err, GatewayError::Config(_)), "{err}");
     }
 }

@@ -5,14 +5,14 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use counterqr::domain::{Customer, Paise, Sale, SaleRef};
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::oqpay::{DefaultCustomer, OqpayGateway, PATH};
 use counterqr::gateway::{Gateway, GatewayError, QrGrant};
-use counterqr::secrets::{Secret, SecretError, SecretName, SecretStore};
+use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,24 +20,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const SUCCESS: &str = include_str!("fixtures/oqpay_success.json");
 const ERROR_400: &str = include_str!("fixtures/oqpay_400.json");
 const REGISTRATION_ID: &str = "OQP-TEST-7731";
-
-/// An in-memory keyring.
-#[derive(Default)]
-struct MemoryStore(Mutex<HashMap<SecretName, Secret>>);
-
-impl SecretStore for MemoryStore {
-    fn get(&self, name: SecretName) -> Result<Option<Secret>, SecretError> {
-        Ok(self.0.lock().unwrap().get(&name).cloned())
-    }
-    fn set(&self, name: SecretName, value: &Secret) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(name, value.clone());
-        Ok(())
-    }
-    fn delete(&self, name: SecretName) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(&name);
-        Ok(())
-    }
-}
 
 fn store_with_id() -> Arc<MemoryStore> {
     let store = MemoryStore::default();

@@ -126,6 +126,11 @@ impl Flow {
         }
     }
 
+    /// Whether QRs from now on are watched for payment (after the provider changed).
+    pub fn set_confirms_payment(&mut self, confirms_payment: bool) {
+        self.confirms_payment = confirms_payment;
+    }
+
     /// What is on screen.
     pub fn screen(&self) -> &Screen {
         &self.screen

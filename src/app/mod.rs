@@ -1,6 +1,7 @@
 //! The counter window: the screens of a sale, driven by the keyboard, over the [`flow`] state
 //! machine. Gateway calls run on tokio tasks ([`worker`]); nothing here blocks on the network.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -8,13 +9,18 @@ use std::time::{Duration, Instant};
 use egui::{Key, TextureHandle, TextureOptions, Ui};
 
 pub mod flow;
+pub mod settings;
 pub mod style;
 mod views;
 mod worker;
 
+use crate::config::Config;
 use crate::domain::{FormError, SaleForm};
 use crate::gateway::{self, Gateway};
+use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
+use crate::setup;
 use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
+use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
 use views::{EntryView, QrView, UiAction};
 
 pub use views::format_countdown;
@@ -22,8 +28,11 @@ pub use views::format_countdown;
 /// The time source: `Instant::now` in the app, a hand-moved clock in tests.
 pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
+/// Opens the secret store (the OS keyring in the app); called when the settings need it.
+pub type SecretsOpener = Arc<dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError> + Send + Sync>;
+
 /// How the window starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct AppOptions {
     /// A line shown above every screen, e.g. a settings problem and how to fix it.
     pub banner: Option<String>,
@@ -31,6 +40,28 @@ pub struct AppOptions {
     pub fullscreen: bool,
     /// The shop's own VPA: a QR that pays anyone else is refused.
     pub expected_payee_vpa: Option<String>,
+    /// The settings in force.
+    pub config: Config,
+    /// Where the settings panel saves them; `None`: the panel cannot save.
+    pub config_path: Option<PathBuf>,
+    /// Why the settings file on disk could not be read, if it could not: the panel then refuses to
+    /// overwrite it.
+    pub config_problem: Option<String>,
+    pub secrets: SecretsOpener,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            banner: None,
+            fullscreen: false,
+            expected_payee_vpa: None,
+            config: Config::default(),
+            config_path: None,
+            config_problem: None,
+            secrets: Arc::new(|| Err(SecretError::Unreachable("no keyring configured".into()))),
+        }
+    }
 }
 
 /// The whole counter app.
@@ -52,6 +83,12 @@ pub struct CounterApp {
     qr_texture: Option<(String, TextureHandle)>,
     focus_amount: bool,
     fullscreen: bool,
+    config: Config,
+    config_path: Option<PathBuf>,
+    config_problem: Option<String>,
+    secrets: SecretsOpener,
+    /// The settings panel, while it is open (the sale's screen waits underneath).
+    settings: Option<SettingsPanel>,
 }
 
 impl CounterApp {
@@ -79,6 +116,11 @@ impl CounterApp {
             qr_texture: None,
             focus_amount: true,
             fullscreen: options.fullscreen,
+            config: options.config,
+            config_path: options.config_path,
+            config_problem: options.config_problem,
+            secrets: options.secrets,
+            settings: None,
         }
     }
 
@@ -101,7 +143,6 @@ impl CounterApp {
         }
         self.dispatch(Event::Tick, now, &ctx);
         self.handle_global_keys(&ctx);
-        let key_action = self.screen_keys(&ctx);
 
         let training = self.gateway.is_training();
         if training {
@@ -115,25 +156,148 @@ impl CounterApp {
         } else if training && matches!(self.flow.screen(), Screen::Entry) {
             egui::Panel::top("training_hint").show(ui, |ui| {
                 ui.label(
-                    "Training mode: no money moves. To take real payments, set `provider` \
-                     in the settings file (README, \"Configuration\").",
+                    "Training mode: no money moves. To take real payments, open Settings (F2) \
+                     and choose a payment provider.",
                 );
             });
         }
-        let drawn_action = egui::CentralPanel::default_margins()
-            .show(ui, |ui| self.screen_ui(ui, now))
-            .inner;
-        if let Some(action) = key_action.or(drawn_action) {
-            self.apply_action(action, now, &ctx);
+        if self.settings.is_some() {
+            self.settings_frame(ui, &ctx);
+        } else {
+            // Only when the panel is closed: typing a P into a settings field is not "Mark paid".
+            let key_action = self.screen_keys(&ctx);
+            let drawn_action = egui::CentralPanel::default_margins()
+                .show(ui, |ui| self.screen_ui(ui, now))
+                .inner;
+            if let Some(action) = key_action.or(drawn_action) {
+                self.apply_action(action, now, &ctx);
+            }
         }
         self.schedule_repaint(&ctx, now);
     }
 
-    /// F11 toggles full screen on every screen.
+    /// The settings panel in place of the sale's screen; Esc closes it, Ctrl+S saves.
+    fn settings_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
+        let key = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        let key_action = if key(egui::Modifiers::NONE, Key::Escape) {
+            Some(PanelAction::Close)
+        } else if key(egui::Modifiers::COMMAND, Key::S) {
+            Some(PanelAction::Save)
+        } else {
+            None
+        };
+        let drawn = egui::CentralPanel::default_margins()
+            .show(ui, |ui| {
+                self.settings
+                    .as_mut()
+                    .and_then(|panel| settings::settings_ui(ui, panel))
+            })
+            .inner;
+        match key_action.or(drawn) {
+            Some(PanelAction::Close) => self.close_settings(),
+            Some(PanelAction::Save) => self.save_settings(),
+            None => {}
+        }
+    }
+
+    /// Opens the panel on the settings in force; reads which secrets are set (never their values).
+    fn open_settings(&mut self) {
+        let secret_status = (self.secrets)()
+            .and_then(|store| store.status())
+            .map_err(|e| e.to_string());
+        let path_text = self.config_path.as_ref().map_or_else(
+            || "(no settings file: changes cannot be saved)".to_owned(),
+            |p| p.display().to_string(),
+        );
+        self.settings = Some(SettingsPanel {
+            form: SettingsForm::from_config(&self.config),
+            errors: Vec::new(),
+            secret_status,
+            path_text,
+            file_problem: self.config_problem.clone(),
+        });
+    }
+
+    fn close_settings(&mut self) {
+        self.settings = None;
+        self.focus_amount = matches!(self.flow.screen(), Screen::Entry);
+    }
+
+    /// Saves the panel's settings, or shows what is wrong and changes nothing.
+    fn save_settings(&mut self) {
+        let Some(panel) = &self.settings else { return };
+        match self.try_save(&panel.form) {
+            Ok((config, gateway)) => {
+                self.expected_payee_vpa = setup::expected_payee_vpa(&config);
+                self.flow.set_confirms_payment(gateway.confirms_payment());
+                self.gateway = gateway;
+                self.config = config;
+                self.banner = None;
+                self.config_problem = None;
+                self.notice = Some("Settings saved.".to_owned());
+                self.close_settings();
+            }
+            Err(errors) => {
+                if let Some(panel) = &mut self.settings {
+                    panel.errors = errors;
+                    panel.form.pin.clear();
+                }
+            }
+        }
+    }
+
+    /// Checks the form, the manager PIN where the change needs it, and that the new settings make
+    /// a working gateway; then stores the secrets and writes the file.
+    fn try_save(&self, form: &SettingsForm) -> Result<(Config, Arc<dyn Gateway>), Vec<FieldError>> {
+        let whole = |message: String| {
+            vec![FieldError {
+                field: Field::Whole,
+                message,
+            }]
+        };
+        let path = self
+            .config_path
+            .as_ref()
+            .ok_or_else(|| whole("There is no settings file to save to.".to_owned()))?;
+        let config = form.to_config(&self.config)?;
+        let secrets_changed = form.changed_secrets().next().is_some();
+        let guarded = settings::needs_pin(&self.config, &config, secrets_changed);
+        if guarded {
+            let store = (self.secrets)().map_err(|e| {
+                whole(format!(
+                    "{e} The manager PIN cannot be checked, so payment settings cannot change."
+                ))
+            })?;
+            check_manager_pin(store.as_ref(), &form.pin)?;
+        }
+        let gateway = setup::gateway_from_config(&config, &*self.secrets)
+            .map_err(|e| whole(e.to_string()))?;
+        if secrets_changed {
+            let store = (self.secrets)().map_err(|e| whole(e.to_string()))?;
+            for (name, value) in form.changed_secrets() {
+                store.set(name, &Secret::new(value)).map_err(|e| {
+                    vec![FieldError {
+                        field: Field::Secret(name),
+                        message: e.to_string(),
+                    }]
+                })?;
+            }
+        }
+        config.save(path).map_err(|e| whole(e.to_string()))?;
+        Ok((config, gateway))
+    }
+
+    /// F11 toggles full screen on every screen; F2 or Ctrl+, opens the settings.
     fn handle_global_keys(&mut self, ctx: &egui::Context) {
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
+        let key = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        if key(egui::Modifiers::NONE, Key::F11) {
             self.fullscreen = !self.fullscreen;
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+        }
+        let settings_key =
+            key(egui::Modifiers::NONE, Key::F2) || key(egui::Modifiers::COMMAND, Key::Comma);
+        if settings_key && self.settings.is_none() {
+            self.open_settings();
         }
     }
 
@@ -180,6 +344,7 @@ impl CounterApp {
                     max_amount: self.gateway.max_amount(),
                     provider_name,
                     customer_required: self.gateway.customer_details_required(),
+                    shop_name: &self.config.shop_name,
                     focus_amount: std::mem::take(&mut self.focus_amount),
                 };
                 views::entry_ui(ui, view)
@@ -219,6 +384,10 @@ impl CounterApp {
             UiAction::Back => Event::Escape,
             UiAction::MarkPaid => Event::MarkPaid,
             UiAction::MarkNotPaid => Event::MarkNotPaid,
+            UiAction::OpenSettings => {
+                self.open_settings();
+                return;
+            }
         };
         if let (Screen::ShowingQr(shown), Event::MarkPaid | Event::MarkNotPaid) =
             (self.flow.screen(), &event)
@@ -307,6 +476,25 @@ impl CounterApp {
             }
             _ => {}
         }
+    }
+}
+
+/// Refuses unless `typed` is the manager PIN, where one is set. A refusal is logged, the PIN never.
+fn check_manager_pin(store: &dyn SecretStore, typed: &str) -> Result<(), Vec<FieldError>> {
+    let refuse = |message: String| {
+        vec![FieldError {
+            field: Field::Pin,
+            message,
+        }]
+    };
+    match store.get(SecretName::ManagerPin) {
+        Ok(None) => Ok(()),
+        Ok(Some(pin)) if pin.expose() == typed.trim() => Ok(()),
+        Ok(Some(_)) => {
+            tracing::warn!("payment settings change refused: wrong manager PIN");
+            Err(refuse("Wrong manager PIN: nothing was saved.".to_owned()))
+        }
+        Err(e) => Err(refuse(e.to_string())),
     }
 }
 

@@ -21,6 +21,8 @@ pub enum UiAction {
     Back,
     MarkPaid,
     MarkNotPaid,
+    /// The gear button.
+    OpenSettings,
 }
 
 /// The remaining time as `m:ss`, rounded up so `0:00` is never shown while the QR is valid.
@@ -43,6 +45,8 @@ pub struct EntryView<'a> {
     pub provider_name: &'a str,
     /// The provider needs the customer's details (they are not optional).
     pub customer_required: bool,
+    /// The shop's name, shown in the heading; empty for none.
+    pub shop_name: &'a str,
     /// Put the keyboard focus in the amount field this frame.
     pub focus_amount: bool,
 }
@@ -52,8 +56,15 @@ pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
     let mut action = None;
     ui.add_space(12.0);
     ui.horizontal(|ui| {
-        ui.heading("New sale");
+        if view.shop_name.is_empty() {
+            ui.heading("New sale");
+        } else {
+            ui.heading(format!("{} — new sale", view.shop_name));
+        }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui.button("⚙ Settings (F2)").clicked() {
+                action = Some(UiAction::OpenSettings);
+            }
             ui.label(format!("Payment by: {}", view.provider_name));
         });
     });

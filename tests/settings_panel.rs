@@ -1,0 +1,303 @@
+//! The settings panel through egui_kittest: it opens with F2 and returns to the screen it was
+//! opened from; bad values are named and nothing is saved; the manager PIN guards where money
+//! goes; secrets are replaced, never shown; a corrupt settings file is never overwritten.
+
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use counterqr::app::flow::Screen;
+use counterqr::app::{AppOptions, CounterApp};
+use counterqr::config::Config;
+use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
+use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+struct Till {
+    harness: Harness<'static, CounterApp>,
+    store: Arc<MemoryStore>,
+    path: PathBuf,
+    _dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// A till whose settings file holds `file_text` (or does not exist, for `None`).
+fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let (config, config_problem) = match file_text {
+        Some(text) => {
+            std::fs::write(&path, text).unwrap();
+            match Config::load(&path) {
+                Ok(config) => (config, None),
+                Err(e) => (Config::default(), Some(e.to_string())),
+            }
+        }
+        None => (Config::default(), None),
+    };
+    let store = Arc::new(store);
+    let opener_store = store.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
+        min_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+        ..TrainingSettings::default()
+    }));
+    let app = CounterApp::new(
+        gateway,
+        runtime.handle().clone(),
+        Arc::new(Instant::now),
+        AppOptions {
+            config,
+            config_path: Some(path.clone()),
+            config_problem,
+            secrets: Arc::new(move || Ok(opener_store.clone() as Arc<dyn SecretStore>)),
+            ..AppOptions::default()
+        },
+    );
+    let mut harness = Harness::builder()
+        .with_size([1024.0, 900.0])
+        .with_context_setup(CounterApp::install_style)
+        .build_ui_state(|ui, app: &mut CounterApp| app.show(ui), app);
+    harness.run_steps(2);
+    Till {
+        harness,
+        store,
+        path,
+        _dir: dir,
+        _runtime: runtime,
+    }
+}
+
+impl Till {
+    fn press(&mut self, modifiers: Modifiers, key: Key) {
+        self.harness.key_press_modifiers(modifiers, key);
+        self.harness.run_steps(2);
+    }
+
+    fn shows(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+
+    /// Replaces the text of the field labelled `label`.
+    fn set_field(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).focus();
+        self.harness.run_steps(1);
+        self.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        self.harness.run_steps(1);
+        self.harness.key_press(Key::Backspace);
+        self.harness.run_steps(1);
+        self.harness.get_by_label(label).type_text(text);
+        self.harness.run_steps(2);
+    }
+
+    fn save(&mut self) {
+        self.harness.get_by_label("Save (Ctrl+S)").click();
+        self.harness.run_steps(3);
+    }
+
+    fn file(&self) -> String {
+        std::fs::read_to_string(&self.path).unwrap_or_default()
+    }
+
+    fn panel_is_open(&self) -> bool {
+        self.shows("Save (Ctrl+S)")
+    }
+}
+
+fn upi_file(vpa: &str) -> String {
+    format!("provider = \"upi\"\n[upi]\nvpa = \"{vpa}\"\npayee_name = \"Sharma Stores\"\n")
+}
+
+fn with_pin(pin: &str) -> MemoryStore {
+    let store = MemoryStore::default();
+    store
+        .set(SecretName::ManagerPin, &Secret::new(pin))
+        .unwrap();
+    store
+}
+
+fn load(path: &Path) -> Config {
+    Config::load(path).unwrap()
+}
+
+#[test]
+fn f2_and_the_gear_open_it_and_esc_returns_to_the_screen_it_came_from() {
+    let mut till = till(None, MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    assert!(till.panel_is_open());
+    till.press(Modifiers::NONE, Key::Escape);
+    assert!(!till.panel_is_open());
+    assert!(
+        till.harness.get_by_label("Amount (₹)").is_focused(),
+        "back in the amount field"
+    );
+
+    till.harness.get_by_label("⚙ Settings (F2)").click();
+    till.harness.run_steps(2);
+    assert!(till.panel_is_open());
+    till.press(Modifiers::NONE, Key::Escape);
+
+    // Opened while a QR is up, it returns to the QR.
+    till.harness.get_by_label("Amount (₹)").type_text("500");
+    till.press(Modifiers::NONE, Key::Enter);
+    for _ in 0..200 {
+        if matches!(till.harness.state().screen(), Screen::ShowingQr(_)) {
+            break;
+        }
+        till.harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        matches!(till.harness.state().screen(), Screen::ShowingQr(_)),
+        "{:?}",
+        till.harness.state().screen()
+    );
+    till.press(Modifiers::COMMAND, Key::Comma);
+    assert!(till.panel_is_open());
+    assert!(
+        !till.shows("Payment QR code"),
+        "the panel replaces the QR while open"
+    );
+    till.press(Modifiers::NONE, Key::P);
+    till.press(Modifiers::NONE, Key::N);
+    assert!(
+        matches!(till.harness.state().screen(), Screen::ShowingQr(_)),
+        "P and N typed on the panel do not end the sale"
+    );
+    till.press(Modifiers::NONE, Key::Escape);
+    assert!(till.shows("Payment QR code: scan with any UPI app"));
+}
+
+#[test]
+fn bad_values_are_named_and_nothing_is_saved() {
+    let mut till = till(Some(&upi_file("shop@okaxis")), MemoryStore::default());
+    let before = till.file();
+    till.press(Modifiers::NONE, Key::F2);
+    till.set_field("Shop's UPI ID", "shop at okaxis");
+    till.set_field("QR validity (seconds)", "5");
+    till.set_field("Largest amount (₹)", "lots");
+    till.save();
+    assert!(
+        till.panel_is_open(),
+        "the panel stays open with the problems"
+    );
+    assert!(till.shows("Not a UPI ID"));
+    assert!(till.shows("QR validity (seconds) must be a whole number from 30 to 3600"));
+    assert!(till.shows("The largest amount (₹) must be a whole number"));
+    assert_eq!(till.file(), before, "nothing was written");
+}
+
+#[test]
+fn a_good_change_is_saved_and_used() {
+    let mut till = till(Some(&upi_file("shop@okaxis")), MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    till.set_field("Shop name (entry screen)", "Sharma Stores");
+    till.set_field("QR validity (seconds)", "120");
+    till.press(Modifiers::COMMAND, Key::S);
+    assert!(!till.panel_is_open());
+    assert!(till.shows("Settings saved."));
+    assert!(till.shows("Sharma Stores — new sale"));
+    let saved = load(&till.path);
+    assert_eq!(saved.shop_name, "Sharma Stores");
+    assert_eq!(saved.upi.expiry_secs, 120);
+    assert_eq!(saved.upi.vpa, "shop@okaxis");
+}
+
+#[test]
+fn the_manager_pin_guards_the_payee() {
+    let mut till = till(Some(&upi_file("shop@okaxis")), with_pin("4321"));
+    till.press(Modifiers::NONE, Key::F2);
+    till.set_field("Shop's UPI ID", "thief@okaxis");
+    till.save();
+    assert!(till.shows("Wrong manager PIN: nothing was saved."));
+    assert_eq!(load(&till.path).upi.vpa, "shop@okaxis");
+
+    till.set_field("Manager PIN (to change payments)", "1111");
+    till.save();
+    assert!(till.shows("Wrong manager PIN"));
+    assert_eq!(load(&till.path).upi.vpa, "shop@okaxis");
+
+    till.set_field("Manager PIN (to change payments)", "4321");
+    till.save();
+    assert!(!till.panel_is_open());
+    assert_eq!(
+        load(&till.path).upi.vpa,
+        "thief@okaxis",
+        "the owner may change it"
+    );
+}
+
+#[test]
+fn cosmetic_changes_need_no_pin() {
+    let mut till = till(Some(&upi_file("shop@okaxis")), with_pin("4321"));
+    till.press(Modifiers::NONE, Key::F2);
+    till.set_field("Shop name (entry screen)", "Sharma Stores");
+    till.save();
+    assert!(!till.panel_is_open());
+    assert_eq!(load(&till.path).shop_name, "Sharma Stores");
+}
+
+#[test]
+fn secrets_are_replaced_masked_and_never_shown() {
+    let store = MemoryStore::default();
+    store
+        .set(SecretName::OqpayRegistrationId, &Secret::new("OLD-ID-0001"))
+        .unwrap();
+    let mut till = till(None, store);
+    till.press(Modifiers::NONE, Key::F2);
+    assert!(till.shows("OQPay registration ID (set)"));
+    assert!(till.shows("manager PIN for payment settings (not set)"));
+    assert!(
+        !till.shows("OLD-ID-0001"),
+        "a stored value is never on screen"
+    );
+    till.set_field("OQPay registration ID (set)", "NEW-ID-0002");
+    assert!(!till.shows("NEW-ID-0002"), "a typed value is masked");
+    till.save();
+    assert!(!till.panel_is_open());
+    let stored = till
+        .store
+        .get(SecretName::OqpayRegistrationId)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.expose(), "NEW-ID-0002");
+    assert!(
+        !till.file().contains("NEW-ID-0002"),
+        "not in the settings file"
+    );
+}
+
+#[test]
+fn a_short_manager_pin_is_refused() {
+    let mut till = till(None, MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    till.set_field("manager PIN for payment settings (not set)", "12");
+    till.save();
+    assert!(till.shows("A manager PIN is 4 to 8 digits"));
+    assert_eq!(till.store.get(SecretName::ManagerPin).unwrap(), None);
+}
+
+#[test]
+fn a_corrupt_settings_file_is_reported_and_never_overwritten() {
+    let corrupt = "provider = [\n";
+    let mut till = till(Some(corrupt), MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    assert!(till.shows("is not valid"), "the problem is on the panel");
+    till.set_field("Shop name (entry screen)", "Sharma Stores");
+    till.save();
+    assert!(till.panel_is_open());
+    assert_eq!(till.file(), corrupt, "left alone");
+}
