@@ -120,57 +120,48 @@ impl SettingsForm {
     /// panel does not show), or every problem at once.
     pub fn to_config(&self, base: &Config) -> Result<Config, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut number =
-            |text: &str, field: Field, range: std::ops::RangeInclusive<u64>, what: &str| match text
-                .trim()
-                .parse::<u64>()
-            {
-                Ok(n) if range.contains(&n) => n,
-                _ => {
-                    let (lo, hi) = (range.start(), range.end());
-                    errors.push(error(
-                        field,
-                        format!("{what} must be a whole number from {lo} to {hi}"),
-                    ));
-                    *lo
-                }
-            };
         let expiry = EXPIRY_SECS_RANGE;
         let mut c = base.clone();
         c.provider = self.provider;
         c.start_fullscreen = self.start_fullscreen;
         c.shop_name = self.shop_name.trim().to_owned();
         c.max_amount_rupees = number(
+            &mut errors,
             &self.max_amount_rupees,
             Field::MaxAmount,
             1..=1_00_00_000,
             "The largest amount (₹)",
         );
         c.upi.expiry_secs = number(
+            &mut errors,
             &self.upi_expiry_secs,
             Field::UpiExpiry,
             expiry.clone(),
             "QR validity (seconds)",
         );
         c.training.expiry_secs = number(
+            &mut errors,
             &self.training_expiry_secs,
             Field::TrainingExpiry,
             expiry,
             "QR validity (seconds)",
         );
         c.training.simulate_paid_after_secs = number(
+            &mut errors,
             &self.training_paid_after_secs,
             Field::TrainingPaidAfter,
             0..=3600,
             "Simulated payment after (seconds)",
         );
         c.oqpay.connect_timeout_secs = number(
+            &mut errors,
             &self.oqpay_connect_timeout_secs,
             Field::OqpayTimeouts,
             1..=60,
             "Connect timeout (s)",
         );
         c.oqpay.timeout_secs = number(
+            &mut errors,
             &self.oqpay_timeout_secs,
             Field::OqpayTimeouts,
             1..=120,
@@ -229,6 +220,28 @@ impl SettingsForm {
             Ok(c)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// A whole number within `range`; otherwise an error for `field` is noted and the range's start
+/// stands in, so every field can still be checked in one pass.
+fn number(
+    errors: &mut Vec<FieldError>,
+    text: &str,
+    field: Field,
+    range: std::ops::RangeInclusive<u64>,
+    what: &str,
+) -> u64 {
+    match text.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            let (lo, hi) = (range.start(), range.end());
+            errors.push(error(
+                field,
+                format!("{what} must be a whole number from {lo} to {hi}"),
+            ));
+            *lo
         }
     }
 }
