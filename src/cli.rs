@@ -12,8 +12,11 @@ use serde::Serialize;
 
 use crate::app::{AppOptions, CounterApp};
 use crate::config::{self, Config};
-use crate::domain::{CustomerInput, FormError, Sale, SaleForm};
-use crate::gateway::{Gateway, QrGrant};
+use std::time::{Duration, Instant};
+
+use crate::app::flow::LATE_PAYMENT_GRACE;
+use crate::domain::{CustomerInput, Sale, SaleExtra, SaleForm};
+use crate::gateway::{Gateway, PaidDetails, PaymentStatus, QrGrant};
 use crate::secrets::{self, Secret, SecretName};
 use crate::{logging, setup, vetting};
 
@@ -47,7 +50,7 @@ enum Command {
     /// Ask the configured provider for one sale's QR and print its payload.
     ///
     /// Exits 0 with the payload on stdout, or non-zero with a one-line reason on stderr.
-    Request(RequestArgs),
+    Request(Box<RequestArgs>),
     /// Set, delete or list the gateway secrets kept in the OS keyring.
     #[command(subcommand)]
     Secret(SecretCommand),
@@ -102,7 +105,30 @@ struct RequestArgs {
     /// Also write the QR as a PNG image to FILE
     #[arg(long, value_name = "FILE")]
     png: Option<PathBuf>,
+    /// The customer's city (PayU)
+    #[arg(long)]
+    city: Option<String>,
+    /// The customer's 6-digit PIN code (PayU)
+    #[arg(long)]
+    pin_code: Option<String>,
+    /// The customer's address, up to 100 characters (PayU)
+    #[arg(long)]
+    address: Option<String>,
+    /// GST details for a PayU UPI QR, as a JSON object with all of gst, cgst, sgst, igst, cess,
+    /// gstIncentive, gstPercentage, gstIn, invoiceName, invoiceNo, invoiceDate
+    #[arg(long, value_name = "JSON")]
+    gst: Option<String>,
+    /// After printing the payload, wait for the payment and print the outcome (paid, failed or
+    /// expired). Exit code 0 only when paid; 3 failed; 4 expired. Needs a provider that confirms
+    /// payments (payu).
+    #[arg(long)]
+    wait: bool,
 }
+
+/// Exit code of `request --wait` when the payment failed.
+const EXIT_FAILED: u8 = 3;
+/// Exit code of `request --wait` when the QR expired unpaid.
+const EXIT_EXPIRED: u8 = 4;
 
 /// Runs the program; prints an error once, here, and turns it into the exit code.
 pub fn main() -> ExitCode {
@@ -220,11 +246,18 @@ struct RequestOutput<'a> {
 
 fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
     let gateway = setup::gateway_from_config(config, &secrets::os_keyring)?;
+    anyhow::ensure!(
+        !args.wait || gateway.confirms_payment(),
+        "{} cannot confirm payments, so --wait cannot tell when the money arrives; use the payu \
+         provider",
+        gateway.id().display_name()
+    );
     let sale = checked_sale(gateway.as_ref(), args)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
+    let requested_at = Instant::now();
     let grant = runtime.block_on(gateway.request_qr(&sale))?;
     let expected_vpa = setup::expected_payee_vpa(config);
     let ready = vetting::vet(&sale, grant, expected_vpa.as_deref())?;
@@ -246,11 +279,100 @@ fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!("{}", ready.grant.payload);
     }
-    Ok(ExitCode::SUCCESS)
+    if !args.wait {
+        return Ok(ExitCode::SUCCESS);
+    }
+    std::io::Write::flush(&mut std::io::stdout())?;
+    let watch_until = requested_at + ready.grant.expires_in + LATE_PAYMENT_GRACE;
+    let outcome = runtime.block_on(wait_for_payment(gateway.as_ref(), &sale, watch_until));
+    print_outcome(&outcome, &sale, args.json)?;
+    Ok(match outcome {
+        Outcome::Paid(_) => ExitCode::SUCCESS,
+        Outcome::Failed(_) => ExitCode::from(EXIT_FAILED),
+        Outcome::Expired => ExitCode::from(EXIT_EXPIRED),
+    })
 }
 
-/// The same checks as the entry screen: amount, customer details, the provider's rules.
-fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> Result<Sale, FormError> {
+/// How `request --wait` ended.
+enum Outcome {
+    Paid(PaidDetails),
+    Failed(String),
+    Expired,
+}
+
+/// Polls the gateway until the sale is paid or failed, or until `until` (the QR's expiry plus
+/// the grace for a late payment). A failed status check is logged and retried with backoff.
+async fn wait_for_payment(gateway: &dyn Gateway, sale: &Sale, until: Instant) -> Outcome {
+    let interval = gateway.status_interval();
+    let mut wait = interval;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Outcome::Expired;
+        }
+        tokio::time::sleep(wait.min(left)).await;
+        match gateway.check_status(sale).await {
+            Ok(PaymentStatus::Pending) => wait = interval,
+            Ok(PaymentStatus::Paid(details)) => return Outcome::Paid(details),
+            Ok(PaymentStatus::Failed { reason }) => return Outcome::Failed(reason),
+            Err(e) => {
+                tracing::warn!(sale = %sale.reference, "status check failed: {e}");
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+/// The JSON line `request --wait --json` ends with.
+#[derive(Serialize)]
+struct OutcomeOutput<'a> {
+    outcome: &'static str,
+    sale_reference: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    details: Option<&'a PaidDetails>,
+}
+
+fn print_outcome(outcome: &Outcome, sale: &Sale, json: bool) -> anyhow::Result<()> {
+    let (word, reason, details) = match outcome {
+        Outcome::Paid(details) => ("paid", None, Some(details)),
+        Outcome::Failed(reason) => ("failed", Some(reason.as_str()), None),
+        Outcome::Expired => ("expired", None, None),
+    };
+    tracing::info!(sale = %sale.reference, amount = %sale.amount, outcome = word, "request --wait ended");
+    if json {
+        let output = OutcomeOutput {
+            outcome: word,
+            sale_reference: sale.reference.as_str(),
+            reason,
+            details,
+        };
+        println!("{}", serde_json::to_string(&output)?);
+        return Ok(());
+    }
+    let mut line = format!("{word}: {} (sale {})", sale.amount, sale.reference);
+    if let Some(reason) = reason {
+        line.push_str(&format!(": {reason}"));
+    }
+    if let Some(d) = details {
+        for (label, value) in [
+            ("payer", &d.payer_vpa),
+            ("bank reference", &d.bank_reference),
+            ("gateway payment id", &d.gateway_payment_id),
+        ] {
+            if let Some(value) = value {
+                line.push_str(&format!(", {label} {value}"));
+            }
+        }
+    }
+    println!("{line}");
+    Ok(())
+}
+
+/// The same checks as the entry screen (amount, customer details, the provider's rules), then
+/// the details only the command line takes.
+fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> anyhow::Result<Sale> {
     let form = SaleForm {
         amount: args.amount.clone(),
         customer: CustomerInput {
@@ -259,7 +381,15 @@ fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> Result<Sale, FormE
             email: args.email.clone().unwrap_or_default(),
         },
     };
-    crate::gateway::check_form(gateway, &form)
+    let mut sale = crate::gateway::check_form(gateway, &form)?;
+    let text = |value: &Option<String>| value.as_deref().unwrap_or_default().to_owned();
+    sale.extra = SaleExtra::check(
+        &text(&args.city),
+        &text(&args.pin_code),
+        &text(&args.address),
+        args.gst.as_deref(),
+    )?;
+    Ok(sale)
 }
 
 /// Opens the window. A settings problem does not stop the till: it runs in training mode (which

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::gateway::ProviderId;
+use crate::gateway::payu::{OutputType, QrType};
 
 /// The settings file's name inside the platform config directory.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
@@ -20,6 +21,8 @@ pub struct Config {
     pub start_fullscreen: bool,
     /// The shop's name, shown on the entry screen; empty for none.
     pub shop_name: String,
+    /// A PNG or JPEG of the shop's logo, shown on the entry screen; empty for none.
+    pub shop_logo: String,
     /// The largest amount, in whole rupees, the till accepts for one QR.
     pub max_amount_rupees: u64,
     /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
@@ -28,6 +31,7 @@ pub struct Config {
     pub training: TrainingConfig,
     pub upi: UpiConfig,
     pub oqpay: OqpayConfig,
+    pub payu: PayuConfig,
 }
 
 impl Default for Config {
@@ -36,11 +40,13 @@ impl Default for Config {
             provider: ProviderId::Training,
             start_fullscreen: false,
             shop_name: String::new(),
+            shop_logo: String::new(),
             max_amount_rupees: 1_00_000,
             expected_payee_vpa: String::new(),
             training: TrainingConfig::default(),
             upi: UpiConfig::default(),
             oqpay: OqpayConfig::default(),
+            payu: PayuConfig::default(),
         }
     }
 }
@@ -116,6 +122,95 @@ impl Default for OqpayConfig {
             default_customer_name: String::new(),
             default_customer_mobile: String::new(),
             default_customer_email: String::new(),
+        }
+    }
+}
+
+/// Which PayU host to use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PayuEnvironment {
+    /// `https://info.payu.in`.
+    #[default]
+    Production,
+    /// `https://test.payu.in`. PayU says QR generation does not work there.
+    Test,
+    /// `base_url`: a proxy, or a local fake for testing.
+    Custom,
+}
+
+impl PayuEnvironment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Test => "test",
+            Self::Custom => "custom",
+        }
+    }
+}
+
+/// `[payu]`: PayU's Dynamic Bharat QR. The key and salt are secrets, kept in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PayuConfig {
+    pub environment: PayuEnvironment,
+    /// Used when `environment = "custom"`: https, or plain http to this machine (testing).
+    pub base_url: String,
+    /// The VPA to collect into; empty: the one PayU has registered for the key.
+    pub merchant_vpa: String,
+    /// `expiryTime`: how long each QR is valid.
+    pub expiry_secs: u64,
+    /// Embedded in the QR; empty: the values PayU has from onboarding.
+    pub qr_name: String,
+    pub qr_city: String,
+    /// Six digits, or empty.
+    pub qr_pin_code: String,
+    pub qr_type: QrType,
+    pub output_type: OutputType,
+    pub udf3: String,
+    pub udf4: String,
+    pub udf5: String,
+    /// UPI QRs only; the value comes from PayU's integration team.
+    pub purpose: String,
+    /// UPI QRs only: an invoice or advert link shown to the customer; needs `category`.
+    pub ref_url: String,
+    /// `01` advertisement or `02` invoice; required with `ref_url`.
+    pub category: String,
+    pub connect_timeout_secs: u64,
+    pub timeout_secs: u64,
+}
+
+impl Default for PayuConfig {
+    fn default() -> Self {
+        Self {
+            environment: PayuEnvironment::Production,
+            base_url: String::new(),
+            merchant_vpa: String::new(),
+            expiry_secs: 300,
+            qr_name: String::new(),
+            qr_city: String::new(),
+            qr_pin_code: String::new(),
+            qr_type: QrType::Bqr,
+            output_type: OutputType::String,
+            udf3: String::new(),
+            udf4: String::new(),
+            udf5: String::new(),
+            purpose: String::new(),
+            ref_url: String::new(),
+            category: String::new(),
+            connect_timeout_secs: 5,
+            timeout_secs: 20,
+        }
+    }
+}
+
+impl PayuConfig {
+    /// The base URL the environment selects.
+    pub fn base_url(&self) -> &str {
+        match self.environment {
+            PayuEnvironment::Production => crate::gateway::payu::PRODUCTION_URL,
+            PayuEnvironment::Test => crate::gateway::payu::TEST_URL,
+            PayuEnvironment::Custom => self.base_url.trim(),
         }
     }
 }
@@ -217,6 +312,7 @@ impl Config {
         for (key, secs) in [
             ("training.expiry_secs", self.training.expiry_secs),
             ("upi.expiry_secs", self.upi.expiry_secs),
+            ("payu.expiry_secs", self.payu.expiry_secs),
         ] {
             if !EXPIRY_SECS_RANGE.contains(&secs) {
                 return Err(format!(
@@ -233,6 +329,7 @@ impl Config {
             ));
         }
         self.validate_oqpay()?;
+        self.validate_payu()?;
         if self.training.min_delay_ms > self.training.max_delay_ms {
             return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
         }
@@ -241,6 +338,53 @@ impl Config {
 }
 
 impl Config {
+    fn validate_payu(&self) -> Result<(), String> {
+        let p = &self.payu;
+        if p.environment == PayuEnvironment::Custom {
+            crate::gateway::http::check_base_url(&p.base_url)
+                .map_err(|e| format!("payu.base_url: {e}"))?;
+        }
+        let vpa = p.merchant_vpa.trim();
+        if !vpa.is_empty() && !crate::domain::upi::is_valid_vpa(vpa) {
+            return Err(format!(
+                "payu.merchant_vpa = \"{vpa}\" is not a UPI ID like myshop.payu@hdfcbank"
+            ));
+        }
+        let pin = p.qr_pin_code.trim();
+        if !pin.is_empty() && !crate::domain::invoice::is_pin_code(pin) {
+            return Err(format!("payu.qr_pin_code = \"{pin}\" must be 6 digits"));
+        }
+        let upi_only = [&p.purpose, &p.ref_url, &p.category];
+        if p.qr_type != QrType::Upi && upi_only.iter().any(|v| !v.trim().is_empty()) {
+            return Err(
+                "payu.purpose, payu.ref_url and payu.category go only into UPI QRs: set \
+                 payu.qr_type = \"upi\" or leave them empty"
+                    .to_owned(),
+            );
+        }
+        let ref_url = p.ref_url.trim();
+        if !ref_url.is_empty() {
+            let parsed = url::Url::parse(ref_url)
+                .map_err(|_| format!("payu.ref_url = \"{ref_url}\" is not a web address"))?;
+            if !matches!(parsed.scheme(), "https" | "http") {
+                return Err(format!("payu.ref_url = \"{ref_url}\" is not a web address"));
+            }
+            if !matches!(p.category.trim(), "01" | "02") {
+                return Err(
+                    "payu.category must be 01 (advertisement) or 02 (invoice) when payu.ref_url \
+                     is set"
+                        .to_owned(),
+                );
+            }
+        } else if !p.category.trim().is_empty() {
+            return Err("payu.category is set but payu.ref_url is empty".to_owned());
+        }
+        if !(1..=60).contains(&p.connect_timeout_secs) || !(1..=120).contains(&p.timeout_secs) {
+            return Err("payu timeouts must be 1–60 s (connect) and 1–120 s (total)".to_owned());
+        }
+        Ok(())
+    }
+
     fn validate_oqpay(&self) -> Result<(), String> {
         let o = &self.oqpay;
         crate::gateway::http::check_base_url(&o.base_url)

@@ -61,9 +61,149 @@ impl QrMatrix {
     }
 }
 
+/// A QR picture as a gateway drew it (PayU's `image` output), decoded to pixels.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Picture {
+    width: usize,
+    height: usize,
+    /// Row-major RGBA, 4 bytes per pixel.
+    rgba: Vec<u8>,
+}
+
+impl std::fmt::Debug for Picture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Picture({}x{})", self.width, self.height)
+    }
+}
+
+/// Why a gateway's picture cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PictureError {
+    #[error("the QR image could not be read ({0})")]
+    Image(String),
+    #[error("the QR image is {0}x{1} pixels: too large to be a QR")]
+    TooLarge(u32, u32),
+    #[error("no QR code could be read in the image")]
+    NoQr,
+    #[error("the image holds {0} QR codes, not one")]
+    SeveralQrs(usize),
+}
+
+/// The largest side accepted for a gateway's QR image.
+const MAX_PICTURE_SIDE: u32 = 4096;
+
+impl Picture {
+    /// Decodes a PNG or JPEG (the format is read from the bytes, not trusted from a header).
+    pub fn decode(bytes: &[u8]) -> Result<Self, PictureError> {
+        let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| PictureError::Image(e.to_string()))?;
+        let (w, h) = reader
+            .into_dimensions()
+            .map_err(|e| PictureError::Image(e.to_string()))?;
+        if w > MAX_PICTURE_SIDE || h > MAX_PICTURE_SIDE {
+            return Err(PictureError::TooLarge(w, h));
+        }
+        let decoded =
+            image::load_from_memory(bytes).map_err(|e| PictureError::Image(e.to_string()))?;
+        let rgba = decoded.to_rgba8();
+        Ok(Self {
+            width: rgba.width() as usize,
+            height: rgba.height() as usize,
+            rgba: rgba.into_raw(),
+        })
+    }
+
+    /// Reads a PNG or JPEG file (a shop logo), saying in words what is wrong with it.
+    pub fn load(path: &std::path::Path) -> Result<Self, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+        Self::decode(&bytes)
+            .map_err(|e| format!("{} is not a PNG or JPEG image: {e}", path.display()))
+    }
+
+    /// True when `bytes` start like an image this module can decode.
+    pub fn looks_like_image(bytes: &[u8]) -> bool {
+        image::guess_format(bytes)
+            .is_ok_and(|f| matches!(f, image::ImageFormat::Png | image::ImageFormat::Jpeg))
+    }
+
+    /// `[width, height]` in pixels.
+    pub fn size(&self) -> [usize; 2] {
+        [self.width, self.height]
+    }
+
+    /// Row-major RGBA bytes.
+    pub fn rgba(&self) -> &[u8] {
+        &self.rgba
+    }
+
+    /// Reads the one QR code in the picture: the text a customer's phone would get from it.
+    pub fn read_qr(&self) -> Result<String, PictureError> {
+        let luma: Vec<u8> = self
+            .rgba
+            .chunks_exact(4)
+            .map(|p| {
+                // Transparent pixels are paper, as on a white screen.
+                let alpha = u32::from(p[3]);
+                let grey =
+                    (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000;
+                (grey * alpha / 255 + (255 - alpha)) as u8
+            })
+            .collect();
+        let (w, h) = (self.width, self.height);
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
+        let grids = prepared.detect_grids();
+        match grids.as_slice() {
+            [] => Err(PictureError::NoQr),
+            [grid] => grid
+                .decode()
+                .map(|(_, text)| text)
+                .map_err(|_| PictureError::NoQr),
+            several => Err(PictureError::SeveralQrs(several.len())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pictures_decode_and_read_back() {
+        let payload = "upi://pay?pa=shop@hdfc&am=500.00&cu=INR";
+        let png = {
+            let mut bytes = Vec::new();
+            QrMatrix::encode(payload)
+                .expect("short payload")
+                .to_image(6)
+                .write_to(
+                    &mut std::io::Cursor::new(&mut bytes),
+                    image::ImageFormat::Png,
+                )
+                .expect("png");
+            bytes
+        };
+        assert!(Picture::looks_like_image(&png));
+        assert!(!Picture::looks_like_image(b"{\"qrString\":1}"));
+        let picture = Picture::decode(&png).expect("decodes");
+        assert_eq!(picture.read_qr().expect("readable"), payload);
+        let blank = image::GrayImage::from_pixel(50, 50, image::Luma([255]));
+        let mut bytes = Vec::new();
+        blank
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .expect("png");
+        let blank = Picture::decode(&bytes).expect("decodes");
+        assert_eq!(blank.read_qr(), Err(PictureError::NoQr));
+        assert!(matches!(
+            Picture::decode(b"\x89PNG\r\n\x1a\nbroken"),
+            Err(PictureError::Image(_))
+        ));
+    }
 
     #[test]
     fn has_a_quiet_zone_and_finder_patterns() {

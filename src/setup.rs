@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::domain::Paise;
 use crate::gateway::http::{self, Timeouts};
 use crate::gateway::oqpay::{DefaultCustomer, OqpayGateway};
+use crate::gateway::payu::{PayuGateway, PayuSettings};
 use crate::gateway::training::{TRAINING_VPA, TrainingGateway, TrainingSettings};
 use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
 use crate::gateway::{Gateway, GatewayError, ProviderId};
@@ -52,6 +53,31 @@ pub fn gateway_from_config(
                 max_amount,
             )?)
         }
+        ProviderId::Payu => {
+            let p = &config.payu;
+            let client = http::client(Timeouts {
+                connect: Duration::from_secs(p.connect_timeout_secs),
+                total: Duration::from_secs(p.timeout_secs),
+            })?;
+            let secrets = secrets().map_err(|e| GatewayError::Config(e.to_string()))?;
+            let settings = PayuSettings {
+                base_url: p.base_url().to_owned(),
+                merchant_vpa: p.merchant_vpa.trim().to_owned(),
+                expiry: Duration::from_secs(p.expiry_secs),
+                qr_name: p.qr_name.clone(),
+                qr_city: p.qr_city.clone(),
+                qr_pin_code: p.qr_pin_code.clone(),
+                qr_type: p.qr_type,
+                output_type: p.output_type,
+                udf: [p.udf3.clone(), p.udf4.clone(), p.udf5.clone()],
+                purpose: p.purpose.clone(),
+                ref_url: p.ref_url.clone(),
+                category: p.category.clone(),
+                max_amount,
+                ..PayuSettings::default()
+            };
+            Arc::new(PayuGateway::new(client, settings, secrets)?)
+        }
         ProviderId::Upi => {
             let u = &config.upi;
             Arc::new(UpiDirectGateway::new(UpiSettings {
@@ -76,6 +102,10 @@ pub fn expected_payee_vpa(config: &Config) -> Option<String> {
         ProviderId::Training => Some(TRAINING_VPA.to_owned()),
         ProviderId::Upi => Some(config.upi.vpa.trim().to_owned()),
         ProviderId::Oqpay => None,
+        ProviderId::Payu => {
+            let vpa = config.payu.merchant_vpa.trim();
+            (!vpa.is_empty()).then(|| vpa.to_owned())
+        }
     }
 }
 

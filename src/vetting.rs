@@ -5,7 +5,7 @@
 use crate::domain::Sale;
 use crate::domain::payload::{Expectation, PayloadError, VerifiedPayload, verify};
 use crate::gateway::QrGrant;
-use crate::render::{QrMatrix, RenderError};
+use crate::render::{PictureError, QrMatrix, RenderError};
 
 /// A QR that passed every check, ready to draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,10 @@ pub enum NotShown {
     Payload(#[from] PayloadError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error("The gateway's QR picture cannot be shown: {0}")]
+    Picture(#[from] PictureError),
+    #[error("The gateway's QR picture does not hold the QR text it sent")]
+    PictureMismatch,
 }
 
 /// Checks `grant`'s payload against `sale` (and the shop's VPA, where known) and encodes it.
@@ -56,7 +60,15 @@ pub fn vet(
     };
     let checked = verify(&grant.payload, expectation)
         .map_err(NotShown::from)
-        .and_then(|payload| Ok((payload, QrMatrix::encode(&grant.payload)?)));
+        .and_then(|payload| {
+            // A picture is shown as the gateway drew it, so what it holds is what is checked.
+            if let Some(picture) = &grant.picture
+                && picture.read_qr()? != grant.payload
+            {
+                return Err(NotShown::PictureMismatch);
+            }
+            Ok((payload, QrMatrix::encode(&grant.payload)?))
+        });
     match checked {
         Ok((payload, matrix)) => Ok(ReadyQr {
             grant,
@@ -88,6 +100,7 @@ mod tests {
             payee_name: "Gateway's name".to_owned(),
             payee_vpa: None,
             expires_in: Duration::from_secs(300),
+            picture: None,
             gateway_ids: vec![],
         }
     }

@@ -98,6 +98,7 @@ impl Gateway for ScriptedGateway {
                 payee_name: "The gateway's own name for the shop".into(),
                 payee_vpa: Some("shop@okaxis".into()),
                 expires_in: Duration::from_secs(300),
+                picture: None,
                 gateway_ids: vec![],
             })
         })

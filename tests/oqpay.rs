@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use counterqr::domain::{Customer, Paise, Sale, SaleRef};
+use counterqr::domain::{Customer, Paise, Sale};
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::oqpay::{DefaultCustomer, OqpayGateway, PATH};
 use counterqr::gateway::{Gateway, GatewayError, QrGrant};
@@ -53,15 +53,14 @@ fn gateway(server: &MockServer) -> OqpayGateway {
 }
 
 fn sale(rupees: u64) -> Sale {
-    Sale {
-        reference: SaleRef::generate(),
-        amount: Paise::from_rupees(rupees),
-        customer: Customer {
+    Sale::new(
+        Paise::from_rupees(rupees),
+        Customer {
             name: Some("Ajay Singh".into()),
             mobile: Some("9876543210".into()),
             email: Some("ajaysingh1898@gmail.com".into()),
         },
-    }
+    )
 }
 
 async fn answering(template: ResponseTemplate) -> MockServer {

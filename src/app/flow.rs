@@ -12,6 +12,18 @@ use crate::vetting::ReadyQr;
 /// How long the Paid screen stays before the till returns to a new sale by itself.
 pub const PAID_SCREEN_TIME: Duration = Duration::from_secs(15);
 
+/// How long after its expiry a QR that left the screen unpaid is still watched, so a payment the
+/// customer made at the last moment (or on a withdrawn QR) is still caught and shown.
+pub const LATE_PAYMENT_GRACE: Duration = Duration::from_secs(120);
+
+/// A QR no longer on screen whose payment is still being watched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LateWatch {
+    sale: Sale,
+    attempt: u64,
+    until: Instant,
+}
+
 /// A QR on screen: the sale, what the gateway issued, and when it stops being valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownQr {
@@ -61,6 +73,20 @@ pub enum Screen {
     Failed { sale: Sale, message: String },
 }
 
+impl Screen {
+    /// The sale this screen is about, if any.
+    pub fn sale(&self) -> Option<&Sale> {
+        match self {
+            Self::Entry => None,
+            Self::Requesting { sale, .. }
+            | Self::Expired { sale }
+            | Self::Paid { sale, .. }
+            | Self::Failed { sale, .. } => Some(sale),
+            Self::ShowingQr(shown) => Some(&shown.sale),
+        }
+    }
+}
+
 /// Something that happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -97,8 +123,13 @@ pub enum Command {
     RequestQr { sale: Sale, attempt: u64 },
     /// Poll the gateway for this sale's payment while its QR is shown.
     WatchStatus { sale: Sale, attempt: u64 },
-    /// Cancel whatever request or polling is running.
+    /// Cancel whatever request or polling is running for the screen.
     StopWork,
+    /// Keep the screen's status polling running after its QR has left the screen (for a late
+    /// payment), replacing any older late watch.
+    WatchLate,
+    /// Stop the late watch.
+    StopLateWatch,
     /// Empty the entry form for the next sale.
     ClearForm,
     /// Put the keyboard focus in the amount field.
@@ -114,6 +145,8 @@ pub struct Flow {
     attempts: u64,
     /// Whether the gateway can confirm payment (then its status is polled while a QR shows).
     confirms_payment: bool,
+    /// The QR that left the screen and is still watched for a late payment.
+    late: Option<LateWatch>,
 }
 
 impl Flow {
@@ -123,6 +156,7 @@ impl Flow {
             screen: Screen::Entry,
             attempts: 0,
             confirms_payment,
+            late: None,
         }
     }
 
@@ -139,10 +173,81 @@ impl Flow {
     /// Applies one event at time `now` and says what work follows.
     #[must_use]
     pub fn handle(&mut self, event: Event, now: Instant) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if matches!(event, Event::Tick) && self.late.as_ref().is_some_and(|l| now >= l.until) {
+            self.late = None;
+            commands.push(Command::StopLateWatch);
+        }
+        if let Some(late_commands) = self.late_outcome(&event, now) {
+            commands.extend(late_commands);
+            return commands;
+        }
         let screen = std::mem::replace(&mut self.screen, Screen::Entry);
-        let (next, commands) = self.transition(screen, event, now);
+        let (next, more) = self.transition(screen, event, now);
         self.screen = next;
+        commands.extend(more);
         commands
+    }
+
+    /// Whether a QR that left the screen is still watched for a late payment.
+    pub fn watching_late(&self) -> bool {
+        self.late.is_some()
+    }
+
+    /// The QR on screen leaves it unpaid: with a gateway that confirms payments, its polling goes
+    /// on until [`LATE_PAYMENT_GRACE`] after its expiry; otherwise it stops.
+    fn leave_unpaid(&mut self, shown: &ShownQr) -> Command {
+        if !self.confirms_payment {
+            return Command::StopWork;
+        }
+        self.late = Some(LateWatch {
+            sale: shown.sale.clone(),
+            attempt: shown.attempt,
+            until: shown.deadline + LATE_PAYMENT_GRACE,
+        });
+        Command::WatchLate
+    }
+
+    /// A status answer for the late watch: a payment for the sale on screen (expired, failed, or
+    /// asked again) shows Paid; for an earlier sale it becomes a notice, so the cashier serving
+    /// the next customer is told without losing their place.
+    fn late_outcome(&mut self, event: &Event, now: Instant) -> Option<Vec<Command>> {
+        let attempt = match event {
+            Event::StatusPaid { attempt, .. } | Event::StatusFailed { attempt, .. } => *attempt,
+            _ => return None,
+        };
+        let late = self.late.take_if(|l| l.attempt == attempt)?;
+        let mut commands = vec![Command::StopLateWatch];
+        let Event::StatusPaid { details, .. } = event else {
+            return Some(commands);
+        };
+        let same_sale = self
+            .screen
+            .sale()
+            .is_some_and(|s| s.reference == late.sale.reference);
+        let idle = matches!(
+            self.screen,
+            Screen::Expired { .. } | Screen::Failed { .. } | Screen::Requesting { .. }
+        );
+        if same_sale && idle {
+            commands.push(Command::StopWork);
+            self.screen = Screen::Paid {
+                sale: late.sale,
+                how: PaidHow::Confirmed(details.clone()),
+                since: now,
+            };
+        } else {
+            let bank = details
+                .bank_reference
+                .as_deref()
+                .map(|r| format!(", bank reference {r}"))
+                .unwrap_or_default();
+            commands.push(Command::Notice(format!(
+                "✔ A late payment arrived: {} for sale {}{bank}.",
+                late.sale.amount, late.sale.reference
+            )));
+        }
+        Some(commands)
     }
 
     fn request(&mut self, sale: Sale) -> (Screen, Vec<Command>) {
@@ -207,7 +312,8 @@ impl Flow {
             ),
 
             (Screen::ShowingQr(shown), Event::Tick) if now >= shown.deadline => {
-                (Screen::Expired { sale: shown.sale }, vec![StopWork])
+                let keep_watching = self.leave_unpaid(&shown);
+                (Screen::Expired { sale: shown.sale }, vec![keep_watching])
             }
             (Screen::ShowingQr(shown), Event::StatusPaid { attempt, details })
                 if attempt == shown.attempt =>
@@ -247,16 +353,18 @@ impl Flow {
             }
             (Screen::ShowingQr(shown), Event::MarkNotPaid) => {
                 let notice = Notice(format!("{} marked NOT paid", shown.sale.amount));
+                let keep_watching = self.leave_unpaid(&shown);
                 (
                     Screen::Entry,
-                    vec![StopWork, ClearForm, FocusAmount, notice],
+                    vec![keep_watching, ClearForm, FocusAmount, notice],
                 )
             }
             (Screen::ShowingQr(shown), Event::Escape) => {
                 let notice = Notice(format!("QR for {} withdrawn", shown.sale.amount));
+                let keep_watching = self.leave_unpaid(&shown);
                 (
                     Screen::Entry,
-                    vec![StopWork, ClearForm, FocusAmount, notice],
+                    vec![keep_watching, ClearForm, FocusAmount, notice],
                 )
             }
 
@@ -297,6 +405,7 @@ mod tests {
             payee_name: "Shop".into(),
             payee_vpa: Some("a@b".into()),
             expires_in: Duration::from_secs(expires_secs),
+            picture: None,
             gateway_ids: vec![],
         }
     }
@@ -468,5 +577,85 @@ mod tests {
             &[Command::StopWork, Command::ClearForm, Command::FocusAmount]
         );
         assert_eq!(flow.screen(), &Screen::Entry);
+    }
+
+    fn paid_event(attempt: u64, bank: &str) -> Event {
+        Event::StatusPaid {
+            attempt,
+            details: PaidDetails {
+                bank_reference: Some(bank.to_owned()),
+                ..PaidDetails::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_payment_after_expiry_is_still_caught_and_shown() {
+        let t0 = Instant::now();
+        let (mut flow, sale) = showing(true, t0);
+        let expiry = t0 + Duration::from_secs(300);
+        assert_eq!(flow.handle(Event::Tick, expiry), vec![Command::WatchLate]);
+        assert_eq!(flow.screen(), &Screen::Expired { sale: sale.clone() });
+        assert!(flow.watching_late());
+        let commands = flow.handle(paid_event(1, "B1"), expiry + Duration::from_secs(30));
+        assert_eq!(commands, vec![Command::StopLateWatch, Command::StopWork]);
+        assert!(matches!(
+            flow.screen(),
+            Screen::Paid { sale: s, how: PaidHow::Confirmed(d), .. }
+                if s.reference == sale.reference && d.bank_reference.as_deref() == Some("B1")
+        ));
+        assert!(!flow.watching_late());
+    }
+
+    #[test]
+    fn the_late_watch_ends_after_the_grace_period() {
+        let t0 = Instant::now();
+        let (mut flow, _) = showing(true, t0);
+        let expiry = t0 + Duration::from_secs(300);
+        let _ = flow.handle(Event::Tick, expiry);
+        let before = expiry + LATE_PAYMENT_GRACE - Duration::from_millis(1);
+        assert!(flow.handle(Event::Tick, before).is_empty());
+        assert_eq!(
+            flow.handle(Event::Tick, expiry + LATE_PAYMENT_GRACE),
+            vec![Command::StopLateWatch]
+        );
+        assert!(!flow.watching_late());
+        // A payment reported after that is stale and changes nothing.
+        assert!(
+            flow.handle(paid_event(1, "B1"), expiry + LATE_PAYMENT_GRACE)
+                .is_empty()
+        );
+        assert!(matches!(flow.screen(), Screen::Expired { .. }));
+    }
+
+    #[test]
+    fn a_late_payment_during_the_next_sale_becomes_a_notice() {
+        let t0 = Instant::now();
+        let (mut flow, first) = showing(true, t0);
+        let withdrawn = flow.handle(Event::Escape, t0 + Duration::from_secs(10));
+        assert_eq!(
+            withdrawn[0],
+            Command::WatchLate,
+            "a withdrawn QR can still be paid"
+        );
+        let next = sale();
+        let _ = flow.handle(Event::Submit(next.clone()), t0 + Duration::from_secs(20));
+        let commands = flow.handle(paid_event(1, "B7"), t0 + Duration::from_secs(21));
+        assert_eq!(commands[0], Command::StopLateWatch);
+        assert!(matches!(&commands[1], Command::Notice(n)
+            if n.contains(first.reference.as_str()) && n.contains("B7")));
+        assert!(
+            matches!(flow.screen(), Screen::Requesting { sale, .. } if sale.reference == next.reference),
+            "the next sale carries on"
+        );
+    }
+
+    #[test]
+    fn without_payment_confirmation_nothing_is_watched_late() {
+        let t0 = Instant::now();
+        let (mut flow, _) = showing(false, t0);
+        let commands = flow.handle(Event::Tick, t0 + Duration::from_secs(300));
+        assert_eq!(commands, vec![Command::StopWork]);
+        assert!(!flow.watching_late());
     }
 }

@@ -79,6 +79,8 @@ pub struct CounterApp {
     events_rx: Receiver<Event>,
     /// The request or status poll in flight; dropping it cancels it.
     work: Option<worker::Task>,
+    /// The status poll of a QR that left the screen unpaid, watching for a late payment.
+    late_work: Option<worker::Task>,
     /// The texture of the QR on screen, with the payload it shows.
     qr_texture: Option<(String, TextureHandle)>,
     focus_amount: bool,
@@ -113,6 +115,7 @@ impl CounterApp {
             events_tx,
             events_rx,
             work: None,
+            late_work: None,
             qr_texture: None,
             focus_amount: true,
             fullscreen: options.fullscreen,
@@ -334,7 +337,7 @@ impl CounterApp {
     }
 
     fn screen_ui(&mut self, ui: &mut Ui, now: Instant) -> Option<UiAction> {
-        let provider_name = provider_name(self.gateway.as_ref());
+        let provider_name = self.gateway.id().display_name();
         match self.flow.screen() {
             Screen::Entry => {
                 let view = EntryView {
@@ -363,7 +366,7 @@ impl CounterApp {
                 };
                 views::qr_ui(ui, &view)
             }
-            Screen::Expired { sale } => views::expired_ui(ui, sale),
+            Screen::Expired { sale } => views::expired_ui(ui, sale, self.flow.watching_late()),
             Screen::Paid { sale, how, .. } => views::paid_ui(ui, sale, how),
             Screen::Failed { sale, message } => views::failed_ui(ui, sale, message),
         }
@@ -410,9 +413,23 @@ impl CounterApp {
         if let Screen::ShowingQr(shown) = self.flow.screen()
             && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
         {
-            let size = shown.qr.matrix.size();
-            let image = egui::ColorImage::from_gray([size, size], &shown.qr.matrix.luma_bytes());
-            let texture = ctx.load_texture("payment-qr", image, TextureOptions::NEAREST);
+            // The gateway's own picture where it sent one (already read back and checked),
+            // else the modules drawn here.
+            let (image, options) = match &shown.qr.grant.picture {
+                Some(picture) => (
+                    egui::ColorImage::from_rgba_unmultiplied(picture.size(), picture.rgba()),
+                    TextureOptions::LINEAR,
+                ),
+                None => {
+                    let size = shown.qr.matrix.size();
+                    let luma = shown.qr.matrix.luma_bytes();
+                    (
+                        egui::ColorImage::from_gray([size, size], &luma),
+                        TextureOptions::NEAREST,
+                    )
+                }
+            };
+            let texture = ctx.load_texture("payment-qr", image, options);
             self.qr_texture = Some((shown.qr.grant.payload.clone(), texture));
         } else if !matches!(self.flow.screen(), Screen::ShowingQr(_)) {
             // The QR leaves the GPU as soon as it leaves the screen.
@@ -445,6 +462,8 @@ impl CounterApp {
                 self.work = Some(task);
             }
             Command::StopWork => self.work = None,
+            Command::WatchLate => self.late_work = self.work.take(),
+            Command::StopLateWatch => self.late_work = None,
             Command::ClearForm => {
                 self.form = SaleForm::default();
                 self.form_error = None;
@@ -495,15 +514,6 @@ fn check_manager_pin(store: &dyn SecretStore, typed: &str) -> Result<(), Vec<Fie
             Err(refuse("Wrong manager PIN: nothing was saved.".to_owned()))
         }
         Err(e) => Err(refuse(e.to_string())),
-    }
-}
-
-/// The provider's name as the cashier sees it.
-fn provider_name(gateway: &dyn Gateway) -> &'static str {
-    match gateway.id() {
-        crate::gateway::ProviderId::Training => "Training (simulated)",
-        crate::gateway::ProviderId::Upi => "UPI (direct)",
-        crate::gateway::ProviderId::Oqpay => "OQPay",
     }
 }
 

@@ -5,21 +5,47 @@
 use egui::{Color32, RichText, Ui};
 
 use super::style::{FAILED_RED, bold};
-use crate::config::{Config, EXPIRY_SECS_RANGE};
+use crate::config::{Config, EXPIRY_SECS_RANGE, PayuEnvironment};
 use crate::domain::customer::{is_email, normalise_mobile};
+use crate::domain::invoice::is_pin_code;
 use crate::domain::upi::is_valid_vpa;
 use crate::gateway::ProviderId;
 use crate::gateway::http::check_base_url;
+use crate::gateway::payu::{OutputType, QrType};
 use crate::secrets::SecretName;
 
 /// The providers offered, with what the shop owner sees.
-const PROVIDERS: [(ProviderId, &str); 3] = [
+const PROVIDERS: [(ProviderId, &str); 4] = [
     (ProviderId::Training, "Training (simulated, no money moves)"),
     (
         ProviderId::Upi,
         "UPI direct (QR from the shop's own UPI ID)",
     ),
     (ProviderId::Oqpay, "OQPay (Dynamic QR API)"),
+    (
+        ProviderId::Payu,
+        "PayU (Dynamic Bharat QR, confirms payment)",
+    ),
+];
+
+const PAYU_ENVIRONMENTS: [(PayuEnvironment, &str); 3] = [
+    (PayuEnvironment::Production, "Production (info.payu.in)"),
+    (
+        PayuEnvironment::Test,
+        "Test (test.payu.in) — PayU says QR does not work there",
+    ),
+    (PayuEnvironment::Custom, "Custom address"),
+];
+
+const PAYU_QR_TYPES: [(QrType, &str); 2] = [
+    (QrType::Bqr, "Bharat QR (UPI and card apps)"),
+    (QrType::Upi, "UPI QR (can carry GST details)"),
+];
+
+const PAYU_OUTPUTS: [(OutputType, &str); 3] = [
+    (OutputType::String, "QR text (counterqr draws it)"),
+    (OutputType::Base64, "Base64"),
+    (OutputType::Image, "PayU's own image"),
 ];
 
 /// A form field that can be wrong.
@@ -36,6 +62,13 @@ pub enum Field {
     OqpayTimeouts,
     OqpayMobile,
     OqpayEmail,
+    ShopLogo,
+    PayuBaseUrl,
+    PayuVpa,
+    PayuExpiry,
+    PayuPinCode,
+    PayuRefUrl,
+    PayuTimeouts,
     Secret(SecretName),
     Pin,
     /// Not one field: the keyring, the file, the gateway.
@@ -76,6 +109,22 @@ pub struct SettingsForm {
     pub oqpay_default_name: String,
     pub oqpay_default_mobile: String,
     pub oqpay_default_email: String,
+    pub shop_logo: String,
+    pub payu_environment: PayuEnvironment,
+    pub payu_base_url: String,
+    pub payu_merchant_vpa: String,
+    pub payu_expiry_secs: String,
+    pub payu_qr_name: String,
+    pub payu_qr_city: String,
+    pub payu_qr_pin_code: String,
+    pub payu_qr_type: QrType,
+    pub payu_output_type: OutputType,
+    pub payu_udf: [String; 3],
+    pub payu_purpose: String,
+    pub payu_ref_url: String,
+    pub payu_category: String,
+    pub payu_connect_timeout_secs: String,
+    pub payu_timeout_secs: String,
     /// New values for secrets, typed masked; empty = keep the stored one.
     pub new_secrets: [(SecretName, String); 4],
     /// The manager PIN, typed to authorise a guarded change.
@@ -103,6 +152,26 @@ impl SettingsForm {
             oqpay_default_name: c.oqpay.default_customer_name.clone(),
             oqpay_default_mobile: c.oqpay.default_customer_mobile.clone(),
             oqpay_default_email: c.oqpay.default_customer_email.clone(),
+            shop_logo: c.shop_logo.clone(),
+            payu_environment: c.payu.environment,
+            payu_base_url: c.payu.base_url.clone(),
+            payu_merchant_vpa: c.payu.merchant_vpa.clone(),
+            payu_expiry_secs: c.payu.expiry_secs.to_string(),
+            payu_qr_name: c.payu.qr_name.clone(),
+            payu_qr_city: c.payu.qr_city.clone(),
+            payu_qr_pin_code: c.payu.qr_pin_code.clone(),
+            payu_qr_type: c.payu.qr_type,
+            payu_output_type: c.payu.output_type,
+            payu_udf: [
+                c.payu.udf3.clone(),
+                c.payu.udf4.clone(),
+                c.payu.udf5.clone(),
+            ],
+            payu_purpose: c.payu.purpose.clone(),
+            payu_ref_url: c.payu.ref_url.clone(),
+            payu_category: c.payu.category.clone(),
+            payu_connect_timeout_secs: c.payu.connect_timeout_secs.to_string(),
+            payu_timeout_secs: c.payu.timeout_secs.to_string(),
             new_secrets: SecretName::ALL.map(|name| (name, String::new())),
             pin: String::new(),
         }
@@ -210,6 +279,13 @@ impl SettingsForm {
         if !email.is_empty() && !is_email(email) {
             errors.push(error(Field::OqpayEmail, "Not an e-mail address"));
         }
+        c.shop_logo = self.shop_logo.trim().to_owned();
+        if !c.shop_logo.is_empty()
+            && let Err(problem) = crate::render::Picture::load(std::path::Path::new(&c.shop_logo))
+        {
+            errors.push(error(Field::ShopLogo, problem));
+        }
+        self.payu_to_config(&mut c, &mut errors);
         for (name, value) in self.changed_secrets() {
             if name == SecretName::ManagerPin && !is_pin(value) {
                 errors.push(error(Field::Secret(name), "A manager PIN is 4 to 8 digits"));
@@ -220,6 +296,78 @@ impl SettingsForm {
             Ok(c)
         } else {
             Err(errors)
+        }
+    }
+}
+
+impl SettingsForm {
+    /// The `[payu]` fields, checked.
+    fn payu_to_config(&self, c: &mut Config, errors: &mut Vec<FieldError>) {
+        let p = &mut c.payu;
+        p.expiry_secs = number(
+            errors,
+            &self.payu_expiry_secs,
+            Field::PayuExpiry,
+            EXPIRY_SECS_RANGE,
+            "QR validity (seconds)",
+        );
+        p.connect_timeout_secs = number(
+            errors,
+            &self.payu_connect_timeout_secs,
+            Field::PayuTimeouts,
+            1..=60,
+            "Connect timeout (s)",
+        );
+        p.timeout_secs = number(
+            errors,
+            &self.payu_timeout_secs,
+            Field::PayuTimeouts,
+            1..=120,
+            "Total timeout (s)",
+        );
+        p.environment = self.payu_environment;
+        p.base_url = self.payu_base_url.trim().to_owned();
+        if p.environment == PayuEnvironment::Custom
+            && let Err(message) = check_base_url(&p.base_url)
+        {
+            errors.push(error(Field::PayuBaseUrl, message));
+        }
+        p.merchant_vpa = self.payu_merchant_vpa.trim().to_owned();
+        if !p.merchant_vpa.is_empty() && !is_valid_vpa(&p.merchant_vpa) {
+            errors.push(error(
+                Field::PayuVpa,
+                "Not a UPI ID: it looks like myshop.payu@hdfcbank",
+            ));
+        }
+        p.qr_name = self.payu_qr_name.trim().to_owned();
+        p.qr_city = self.payu_qr_city.trim().to_owned();
+        p.qr_pin_code = self.payu_qr_pin_code.trim().to_owned();
+        if !p.qr_pin_code.is_empty() && !is_pin_code(&p.qr_pin_code) {
+            errors.push(error(Field::PayuPinCode, "A PIN code is 6 digits"));
+        }
+        p.qr_type = self.payu_qr_type;
+        p.output_type = self.payu_output_type;
+        [p.udf3, p.udf4, p.udf5] = self.payu_udf.clone().map(|u| u.trim().to_owned());
+        p.purpose = self.payu_purpose.trim().to_owned();
+        p.ref_url = self.payu_ref_url.trim().to_owned();
+        p.category = self.payu_category.trim().to_owned();
+        let upi_only = [&p.purpose, &p.ref_url, &p.category];
+        if p.qr_type != QrType::Upi && upi_only.iter().any(|v| !v.is_empty()) {
+            errors.push(error(
+                Field::PayuRefUrl,
+                "Purpose, reference link and category go only into UPI QRs: choose UPI QR or \
+                 empty them",
+            ));
+        } else if !p.ref_url.is_empty() && !matches!(p.category.as_str(), "01" | "02") {
+            errors.push(error(
+                Field::PayuRefUrl,
+                "With a reference link, the category must be 01 (advertisement) or 02 (invoice)",
+            ));
+        } else if p.ref_url.is_empty() && !p.category.is_empty() {
+            errors.push(error(
+                Field::PayuRefUrl,
+                "A category needs a reference link",
+            ));
         }
     }
 }
@@ -259,6 +407,8 @@ pub fn needs_pin(old: &Config, new: &Config, secrets_changed: bool) -> bool {
         || old.upi.vpa != new.upi.vpa
         || old.expected_payee_vpa != new.expected_payee_vpa
         || old.oqpay.base_url != new.oqpay.base_url
+        || old.payu.merchant_vpa != new.payu.merchant_vpa
+        || old.payu.base_url() != new.payu.base_url()
 }
 
 /// What the panel knows about the secrets: which are set, or why the keyring cannot be read.
@@ -375,6 +525,12 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
             text_row(ui, "Shop name (entry screen)", &mut form.shop_name, None);
             text_row(
                 ui,
+                "Shop logo (PNG or JPEG file)",
+                &mut form.shop_logo,
+                problem(Field::ShopLogo),
+            );
+            text_row(
+                ui,
                 "Largest amount (₹)",
                 &mut form.max_amount_rupees,
                 problem(Field::MaxAmount),
@@ -472,7 +628,108 @@ fn provider_fields_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                     problem(Field::OqpayEmail),
                 );
             }
+            ProviderId::Payu => payu_fields_ui(ui, form, &problem),
         });
+}
+
+/// A labelled drop-down in a grid row.
+fn choice_row<T: PartialEq + Copy>(ui: &mut Ui, label: &str, value: &mut T, options: &[(T, &str)]) {
+    let label = ui.label(label);
+    let chosen = options
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or("", |(_, text)| *text);
+    egui::ComboBox::from_id_salt(label.id)
+        .selected_text(chosen)
+        .width(360.0)
+        .show_ui(ui, |ui| {
+            for (option, text) in options {
+                ui.selectable_value(value, *option, *text);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.end_row();
+}
+
+/// PayU's fields.
+fn payu_fields_ui<'e>(
+    ui: &mut Ui,
+    form: &mut SettingsForm,
+    problem: &dyn Fn(Field) -> Option<&'e str>,
+) {
+    choice_row(
+        ui,
+        "PayU environment",
+        &mut form.payu_environment,
+        &PAYU_ENVIRONMENTS,
+    );
+    if form.payu_environment == PayuEnvironment::Test {
+        ui.label("");
+        ui.label(
+            RichText::new("PayU states that QR generation does not work on its test environment.")
+                .color(FAILED_RED),
+        );
+        ui.end_row();
+    }
+    if form.payu_environment == PayuEnvironment::Custom {
+        text_row(
+            ui,
+            "PayU address",
+            &mut form.payu_base_url,
+            problem(Field::PayuBaseUrl),
+        );
+    }
+    text_row(
+        ui,
+        "Merchant VPA (empty: PayU's)",
+        &mut form.payu_merchant_vpa,
+        problem(Field::PayuVpa),
+    );
+    text_row(
+        ui,
+        "QR validity (seconds)",
+        &mut form.payu_expiry_secs,
+        problem(Field::PayuExpiry),
+    );
+    choice_row(ui, "QR type", &mut form.payu_qr_type, &PAYU_QR_TYPES);
+    choice_row(
+        ui,
+        "QR from PayU as",
+        &mut form.payu_output_type,
+        &PAYU_OUTPUTS,
+    );
+    text_row(ui, "Name in the QR", &mut form.payu_qr_name, None);
+    text_row(ui, "City in the QR", &mut form.payu_qr_city, None);
+    text_row(
+        ui,
+        "PIN code in the QR",
+        &mut form.payu_qr_pin_code,
+        problem(Field::PayuPinCode),
+    );
+    for (i, udf) in form.payu_udf.iter_mut().enumerate() {
+        text_row(ui, &format!("udf{} (own note)", i + 3), udf, None);
+    }
+    text_row(ui, "Purpose (UPI QR)", &mut form.payu_purpose, None);
+    text_row(
+        ui,
+        "Reference link (UPI QR)",
+        &mut form.payu_ref_url,
+        problem(Field::PayuRefUrl),
+    );
+    text_row(
+        ui,
+        "Link category (01 or 02)",
+        &mut form.payu_category,
+        None,
+    );
+    text_row(
+        ui,
+        "Connect timeout (s)",
+        &mut form.payu_connect_timeout_secs,
+        problem(Field::PayuTimeouts),
+    );
+    text_row(ui, "Total timeout (s)", &mut form.payu_timeout_secs, None);
 }
 
 /// Secrets: whether each is set, a masked field to replace it (never to show it), and the PIN.

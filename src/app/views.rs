@@ -203,17 +203,18 @@ pub fn qr_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
     action
 }
 
-/// Draws the QR texture centred in `area`, at a whole number of pixels per module so every module
-/// is the same size and edges stay sharp.
+/// Draws the QR texture centred in `area`, as large as fits. When it can be enlarged, it is by a
+/// whole number of pixels per texel, so every module is the same size and edges stay sharp (a
+/// gateway's own picture larger than the area is scaled down smoothly instead).
 fn qr_image_ui(ui: &mut Ui, area: egui::Rect, texture: Option<&TextureHandle>) {
     let Some(texture) = texture else { return };
     let pixels_per_point = ui.ctx().pixels_per_point();
-    let modules = texture.size()[0].max(1) as f32;
-    let side_px = (area.width().min(area.height()) * pixels_per_point / modules).floor() * modules;
-    let side = side_px.max(modules) / pixels_per_point;
-    let centre = area.center();
-    let min_px = ((centre - Vec2::splat(side / 2.0)) * pixels_per_point).round();
-    let rect = egui::Rect::from_min_size(min_px / pixels_per_point, Vec2::splat(side));
+    let [w, h] = texture.size().map(|n| n.max(1) as f32);
+    let fit = (area.width() * pixels_per_point / w).min(area.height() * pixels_per_point / h);
+    let scale = if fit >= 1.0 { fit.floor() } else { fit };
+    let size = Vec2::new(w, h) * scale / pixels_per_point;
+    let min_px = ((area.center() - size / 2.0) * pixels_per_point).round();
+    let rect = egui::Rect::from_min_size(min_px / pixels_per_point, size);
     ui.put(
         rect,
         egui::Image::from_texture((texture.id(), rect.size()))
@@ -307,8 +308,9 @@ fn status_heading_ui(ui: &mut Ui, symbol: &str, word: &str, colour: Color32) {
         });
 }
 
-/// The QR is gone; offer a new one for the same amount.
-pub fn expired_ui(ui: &mut Ui, sale: &Sale) -> Option<UiAction> {
+/// The QR is gone; offer a new one for the same amount. `watching_late`: a payment made at the
+/// last moment is still being looked for.
+pub fn expired_ui(ui: &mut Ui, sale: &Sale, watching_late: bool) -> Option<UiAction> {
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.15);
@@ -317,6 +319,15 @@ pub fn expired_ui(ui: &mut Ui, sale: &Sale) -> Option<UiAction> {
         ui.label(
             RichText::new(format!("The QR for {} is no longer valid.", sale.amount)).size(26.0),
         );
+        if watching_late {
+            ui.label(
+                RichText::new(
+                    "Still checking for a payment made at the last moment: if it arrives, \
+                     this screen shows PAID.",
+                )
+                .size(18.0),
+            );
+        }
         ui.add_space(16.0);
         let again = RichText::new(format!("Enter: new QR for {}", sale.amount)).font(bold(26.0));
         if ui.button(again).clicked() {
@@ -345,6 +356,9 @@ pub fn paid_ui(ui: &mut Ui, sale: &Sale, how: &PaidHow) -> Option<UiAction> {
                 }
                 if let Some(reference) = &details.bank_reference {
                     ui.label(format!("Bank reference: {reference}"));
+                }
+                if let Some(id) = &details.gateway_payment_id {
+                    ui.label(format!("Gateway payment id: {id}"));
                 }
             }
             PaidHow::MarkedByHand => {

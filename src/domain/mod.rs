@@ -3,6 +3,7 @@
 
 pub mod customer;
 pub mod emv;
+pub mod invoice;
 pub mod money;
 pub mod payload;
 pub mod sale;
@@ -10,5 +11,6 @@ pub mod upi;
 pub mod upi_uri;
 
 pub use customer::{Customer, CustomerInput};
+pub use invoice::{GstDetails, SaleExtra};
 pub use money::{AmountError, Paise};
 pub use sale::{FormError, Sale, SaleForm, SaleRef};

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use super::customer::{Customer, CustomerError, CustomerInput};
+use super::invoice::SaleExtra;
 use super::money::{AmountError, Paise};
 
 /// Our reference for a sale: letters and digits only, under 40 characters (PayU's `transactionId`
@@ -46,6 +47,8 @@ pub struct Sale {
     pub reference: SaleRef,
     pub amount: Paise,
     pub customer: Customer,
+    /// Details some providers embed (city, PIN code, address, GST); empty from the window.
+    pub extra: SaleExtra,
 }
 
 impl Sale {
@@ -55,6 +58,7 @@ impl Sale {
             reference: SaleRef::generate(),
             amount,
             customer,
+            extra: SaleExtra::default(),
         }
     }
 }

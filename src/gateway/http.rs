@@ -59,10 +59,23 @@ pub fn endpoint(base: &str, path: &str) -> Result<url::Url, GatewayError> {
 pub struct HttpAnswer {
     pub status: u16,
     pub content_type: Option<String>,
+    /// The body as text (invalid UTF-8 replaced), for JSON and HTML answers.
     pub body: String,
+    /// The body's bytes as sent, for image answers.
+    pub raw: Vec<u8>,
 }
 
 impl HttpAnswer {
+    /// An answer with this status, content type and body.
+    pub fn new(status: u16, content_type: Option<&str>, raw: Vec<u8>) -> Self {
+        Self {
+            status,
+            content_type: content_type.map(str::to_owned),
+            body: String::from_utf8_lossy(&raw).into_owned(),
+            raw,
+        }
+    }
+
     /// True for an HTML error page (by content type or by its first characters).
     pub fn looks_like_html(&self) -> bool {
         let by_type = self
@@ -79,8 +92,11 @@ impl HttpAnswer {
         by_type || start.starts_with("<!doctype html") || start.starts_with("<html")
     }
 
-    /// The start of the body, on one line, for a log.
+    /// The start of the body, on one line, for a log (an image is only named).
     pub fn body_for_log(&self) -> String {
+        if crate::render::Picture::looks_like_image(&self.raw) {
+            return format!("({} bytes of image)", self.raw.len());
+        }
         self.body
             .chars()
             .take(LOGGED_BODY_CHARS)
@@ -104,15 +120,15 @@ pub async fn send(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = response
-        .text()
+    let raw = response
+        .bytes()
         .await
         .map_err(|e| transport_error(provider, e))?;
-    Ok(HttpAnswer {
+    Ok(HttpAnswer::new(
         status,
-        content_type,
-        body,
-    })
+        content_type.as_deref(),
+        raw.to_vec(),
+    ))
 }
 
 /// A transport failure in words a cashier can act on. The request (which may hold a secret) is
@@ -210,11 +226,7 @@ mod tests {
 
     #[test]
     fn html_is_recognised_by_type_or_by_its_start() {
-        let page = |ct: Option<&str>, body: &str| HttpAnswer {
-            status: 200,
-            content_type: ct.map(str::to_owned),
-            body: body.to_owned(),
-        };
+        let page = |ct: Option<&str>, body: &str| HttpAnswer::new(200, ct, body.into());
         assert!(page(Some("text/html; charset=UTF-8"), "x").looks_like_html());
         assert!(page(None, "  <!DOCTYPE html><p>Sorry").looks_like_html());
         assert!(page(Some("application/json"), "<html>").looks_like_html());

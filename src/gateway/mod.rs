@@ -5,14 +5,18 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::domain::{Customer, FormError, Paise, Sale, SaleForm};
+use crate::render::Picture;
+use crate::secrets::{Secret, SecretName, SecretStore};
 
 pub mod http;
 pub mod oqpay;
+pub mod payu;
 pub mod training;
 pub mod upi_direct;
 
@@ -30,6 +34,8 @@ pub enum ProviderId {
     Upi,
     /// OQPay's Dynamic QR API.
     Oqpay,
+    /// PayU's Dynamic Bharat QR API, with payment confirmation.
+    Payu,
 }
 
 impl ProviderId {
@@ -39,6 +45,20 @@ impl ProviderId {
             Self::Training => "training",
             Self::Upi => "upi",
             Self::Oqpay => "oqpay",
+            Self::Payu => "payu",
+        }
+    }
+
+    /// Every provider, in the order the settings panel offers them.
+    pub const ALL: [Self; 4] = [Self::Training, Self::Upi, Self::Oqpay, Self::Payu];
+
+    /// The provider's name as the cashier sees it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Training => "Training (simulated)",
+            Self::Upi => "UPI (direct)",
+            Self::Oqpay => "OQPay",
+            Self::Payu => "PayU",
         }
     }
 }
@@ -55,6 +75,10 @@ pub struct QrGrant {
     /// How long the QR stays valid from the moment it was requested.
     #[serde(rename = "expires_in_secs", serialize_with = "as_secs")]
     pub expires_in: Duration,
+    /// The provider's own picture of the QR, where it sent one instead of (or as well as) the
+    /// text: shown as the provider drew it, after its QR was read back and checked.
+    #[serde(skip)]
+    pub picture: Option<Picture>,
     /// The provider's own ids for this QR (name, value), e.g. `("txnId", "TPAY…")`.
     pub gateway_ids: Vec<(String, String)>,
 }
@@ -79,6 +103,8 @@ pub enum PaymentStatus {
 pub struct PaidDetails {
     pub payer_vpa: Option<String>,
     pub bank_reference: Option<String>,
+    /// The provider's own id for the payment (PayU's `mihpayid`).
+    pub gateway_payment_id: Option<String>,
 }
 
 /// Why a provider gave no QR (or no status). The `Display` text is for the cashier.
@@ -108,6 +134,37 @@ pub enum GatewayError {
     /// This provider cannot do what was asked.
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// Reads one gateway secret from `store` off the async threads (the OS keyring is a blocking
+/// D-Bus call). A missing secret is a settings problem that says how to set it.
+pub(crate) async fn read_secret(
+    store: &Arc<dyn SecretStore>,
+    name: SecretName,
+) -> Result<Secret, GatewayError> {
+    let store = store.clone();
+    let found = tokio::task::spawn_blocking(move || store.get(name))
+        .await
+        .map_err(|e| GatewayError::Config(format!("the keyring lookup stopped: {e}")))?
+        .map_err(|e| GatewayError::Config(e.to_string()))?;
+    found.filter(|s| !s.is_empty()).ok_or_else(|| {
+        GatewayError::Config(format!(
+            "the {} is not set: enter it in Settings (F2) or run `counterqr secret set {name}`",
+            name.description()
+        ))
+    })
+}
+
+/// The provider's own rules, checked again at request time (the window and the CLI check them
+/// first, but nothing is ever sent that breaks them).
+pub(crate) fn enforce_rules(
+    gateway: &dyn Gateway,
+    provider: &'static str,
+    sale: &Sale,
+) -> Result<(), GatewayError> {
+    gateway
+        .check_sale(sale.amount, &sale.customer)
+        .map_err(|message| GatewayError::Rejected { provider, message })
 }
 
 /// Checks a typed form for `gateway`: the amount and customer rules every sale follows, then the

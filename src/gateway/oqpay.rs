@@ -73,22 +73,6 @@ impl OqpayGateway {
             pick(&customer.email, &self.defaults.email),
         )
     }
-
-    async fn registration_id(&self) -> Result<crate::secrets::Secret, GatewayError> {
-        let secrets = self.secrets.clone();
-        let found =
-            tokio::task::spawn_blocking(move || secrets.get(SecretName::OqpayRegistrationId))
-                .await
-                .map_err(|e| GatewayError::Config(format!("the keyring lookup stopped: {e}")))?
-                .map_err(|e| GatewayError::Config(e.to_string()))?;
-        found.filter(|s| !s.is_empty()).ok_or_else(|| {
-            GatewayError::Config(
-                "the OQPay registration ID is not set: run `counterqr secret set \
-                 oqpay-registration-id`"
-                    .to_owned(),
-            )
-        })
-    }
 }
 
 impl Gateway for OqpayGateway {
@@ -130,12 +114,9 @@ impl Gateway for OqpayGateway {
 
     fn request_qr<'a>(&'a self, sale: &'a Sale) -> GatewayFuture<'a, QrGrant> {
         Box::pin(async move {
-            self.check_sale(sale.amount, &sale.customer)
-                .map_err(|message| GatewayError::Rejected {
-                    provider: PROVIDER,
-                    message,
-                })?;
-            let registration_id = self.registration_id().await?;
+            super::enforce_rules(self, PROVIDER, sale)?;
+            let registration_id =
+                super::read_secret(&self.secrets, SecretName::OqpayRegistrationId).await?;
             let (name, mobile, email) = self.customer_for(&sale.customer);
             let body = json!({
                 "customerName": name,
@@ -294,6 +275,7 @@ fn read_answer(answer: &HttpAnswer, now: SystemTime) -> Result<QrGrant, GatewayE
         payee_name: "OQPay merchant".to_owned(),
         payee_vpa: None,
         expires_in,
+        picture: None,
         gateway_ids: ids
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
@@ -306,11 +288,7 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, body: &str) -> HttpAnswer {
-        HttpAnswer {
-            status,
-            content_type: Some("application/json".into()),
-            body: body.to_owned(),
-        }
+        HttpAnswer::new(status, Some("application/json"), body.into())
     }
 
     #[test]

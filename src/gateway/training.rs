@@ -124,6 +124,7 @@ impl Gateway for TrainingGateway {
                 payee_name: TRAINING_PAYEE.to_owned(),
                 payee_vpa: Some(TRAINING_VPA.to_owned()),
                 expires_in: self.settings.expiry,
+                picture: None,
                 gateway_ids: vec![("training_ref".to_owned(), sale.reference.to_string())],
             })
         })
@@ -140,6 +141,7 @@ impl Gateway for TrainingGateway {
                 Some(at) if at.elapsed() >= paid_after => PaymentStatus::Paid(PaidDetails {
                     payer_vpa: Some("customer@invalid".to_owned()),
                     bank_reference: Some(format!("TRAINING{}", sale.reference)),
+                    gateway_payment_id: None,
                 }),
                 _ => PaymentStatus::Pending,
             };

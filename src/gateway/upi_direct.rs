@@ -67,6 +67,7 @@ impl Gateway for UpiDirectGateway {
                 payee_name: self.settings.payee_name.trim().to_owned(),
                 payee_vpa: Some(self.settings.vpa.clone()),
                 expires_in: self.settings.expiry,
+                picture: None,
                 gateway_ids: Vec::new(),
             })
         })
@@ -76,7 +77,7 @@ impl Gateway for UpiDirectGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Customer, SaleRef};
+    use crate::domain::Customer;
 
     fn settings(vpa: &str, name: &str) -> UpiSettings {
         UpiSettings {
@@ -104,11 +105,7 @@ mod tests {
     async fn builds_the_link_from_the_shop_settings() {
         let gateway =
             UpiDirectGateway::new(settings("shop@okaxis", "Sharma Stores")).expect("valid");
-        let sale = Sale {
-            reference: SaleRef::generate(),
-            amount: Paise::new(123_456),
-            customer: Customer::default(),
-        };
+        let sale = Sale::new(Paise::new(123_456), Customer::default());
         let grant = gateway.request_qr(&sale).await.expect("offline provider");
         assert_eq!(
             grant.payload,
