@@ -457,6 +457,7 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
                     config_path: Some(config_path.to_path_buf()),
                     config_problem,
                     secrets: Arc::new(secrets::os_keyring),
+                    sounds: crate::sound::speaker(),
                 },
             );
             Ok(Box::new(app))

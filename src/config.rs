@@ -23,6 +23,8 @@ pub struct Config {
     pub shop_name: String,
     /// A PNG or JPEG of the shop's logo, shown on the entry screen; empty for none.
     pub shop_logo: String,
+    /// Loudness of the paid chime and the expired tone, 0 (mute) to 100.
+    pub sound_volume: u8,
     /// The largest amount, in whole rupees, the till accepts for one QR.
     pub max_amount_rupees: u64,
     /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
@@ -41,6 +43,7 @@ impl Default for Config {
             start_fullscreen: false,
             shop_name: String::new(),
             shop_logo: String::new(),
+            sound_volume: 70,
             max_amount_rupees: 1_00_000,
             expected_payee_vpa: String::new(),
             training: TrainingConfig::default(),
@@ -308,6 +311,12 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         if self.max_amount_rupees == 0 {
             return Err("max_amount_rupees must be at least 1".to_owned());
+        }
+        if self.sound_volume > 100 {
+            return Err(format!(
+                "sound_volume = {} is above 100 (0 is mute)",
+                self.sound_volume
+            ));
         }
         for (key, secs) in [
             ("training.expiry_secs", self.training.expiry_secs),

@@ -12,4 +12,5 @@ pub mod logging;
 pub mod render;
 pub mod secrets;
 pub mod setup;
+pub mod sound;
 pub mod vetting;

@@ -199,3 +199,49 @@ fn a_qr_that_pays_someone_else_is_refused() {
         "the refusal is logged: {log}"
     );
 }
+
+#[test]
+fn wait_is_refused_where_payment_cannot_be_confirmed_and_sends_nothing() {
+    let env = Env::new(
+        "provider = \"upi\"\n[upi]\nvpa = \"sharma@okaxis\"\npayee_name = \"Sharma Stores\"\n",
+    );
+    let output = env.run(&["request", "--amount", "500", "--wait"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty(), "no QR was printed");
+    assert!(
+        stderr(&output).contains("cannot confirm payments"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn training_with_simulated_payment_waits_until_paid() {
+    let env = Env::new(&format!("{FAST_TRAINING}simulate_paid_after_secs = 1\n"));
+    let output = env.run(&["request", "--amount", "500", "--wait"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("upi://pay?pa=training@invalid"));
+    assert!(
+        lines[1].starts_with("paid: ₹500.00 (sale CQ"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn customer_pin_code_and_gst_details_are_checked_before_anything_is_sent() {
+    let env = Env::new(FAST_TRAINING);
+    let output = env.run(&["request", "--amount", "500", "--pin-code", "5600"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("6 digits"), "{}", stderr(&output));
+    let output = env.run(&["request", "--amount", "500", "--gst", "{\"gst\":\"1\"}"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("GST details"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -5,10 +5,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use counterqr::app::flow::Screen;
-use counterqr::app::{AppOptions, Clock, CounterApp};
+use counterqr::app::{AppOptions, CounterApp};
 use counterqr::domain::{Paise, Sale, SaleRef};
 use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use counterqr::gateway::{Gateway, GatewayError, GatewayFuture, ProviderId, QrGrant};
@@ -16,25 +16,11 @@ use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod common;
+use common::TestClock;
+
 const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
 const AMOUNT_LABEL: &str = "Amount (₹)";
-
-/// A clock the test moves by hand.
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<Instant>>);
-
-impl TestClock {
-    fn new() -> Self {
-        Self(Arc::new(Mutex::new(Instant::now())))
-    }
-    fn advance(&self, by: Duration) {
-        *self.0.lock().expect("clock") += by;
-    }
-    fn as_clock(&self) -> Clock {
-        let inner = self.0.clone();
-        Arc::new(move || *inner.lock().expect("clock"))
-    }
-}
 
 /// A gateway that records every request and answers as scripted.
 struct ScriptedGateway {
@@ -117,11 +103,7 @@ fn till(gateway: Arc<dyn Gateway>) -> Till {
 }
 
 fn till_expecting(gateway: Arc<dyn Gateway>, expected_payee_vpa: Option<&str>) -> Till {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = common::runtime();
     let clock = TestClock::new();
     let app = CounterApp::new(
         gateway,
@@ -132,10 +114,7 @@ fn till_expecting(gateway: Arc<dyn Gateway>, expected_payee_vpa: Option<&str>) -
             ..AppOptions::default()
         },
     );
-    let harness = Harness::builder()
-        .with_size([1024.0, 720.0])
-        .with_context_setup(CounterApp::install_style)
-        .build_ui_state(|ui, app: &mut CounterApp| app.show(ui), app);
+    let harness = common::harness(app, [1024.0, 720.0]);
     let mut till = Till {
         harness,
         clock,

@@ -46,8 +46,14 @@ fn text(output: &Output) -> String {
     )
 }
 
+/// The tests that set and delete the PayU secrets take turns: they share one keyring.
+static PAYU_SECRETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn secrets_live_in_the_secret_service_and_nowhere_else() {
+    let _turn = PAYU_SECRETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "run through .ci/test, which starts a private D-Bus session and keyring"
@@ -202,4 +208,97 @@ fn a_secret_used_for_a_sale_is_in_no_file_and_no_log() {
         data.path(),
     );
     assert!(deleted.status.success());
+}
+
+/// PayU's status answer with `result` as base64 of `result`.
+fn payu_status(result: &serde_json::Value) -> wiremock::ResponseTemplate {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(result.to_string());
+    wiremock::ResponseTemplate::new(200).set_body_raw(
+        serde_json::json!({"status": 1, "msg": "fetched", "result": encoded}).to_string(),
+        "application/json",
+    )
+}
+
+/// A local PayU that issues a ₹500 UPI QR and answers status checks: pending once, then `last`.
+fn fake_payu(runtime: &tokio::runtime::Runtime, last: serde_json::Value) -> wiremock::MockServer {
+    use wiremock::matchers::{body_string_contains, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    runtime.block_on(async {
+        let server = MockServer::start().await;
+        let link = "upi://pay?pa=shop.payu@hdfcbank&pn=Sharma&am=500.00&cu=INR";
+        Mock::given(method("POST"))
+            .and(body_string_contains("command=generate_dynamic_bharat_qr"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                serde_json::json!({ "qrString": link }).to_string(),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_string_contains("command=check_bqr_txn_status"))
+            .respond_with(payu_status(&serde_json::json!({"status": "pending"})))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_string_contains("command=check_bqr_txn_status"))
+            .respond_with(payu_status(&last))
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+#[test]
+fn request_wait_ends_with_the_payment_outcome_and_its_exit_code() {
+    let _turn = PAYU_SECRETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let data = tempfile::tempdir().expect("temp dir");
+    for (name, value) in [("payu-key", "key-wait-1"), ("payu-salt", "salt-wait-1")] {
+        let set = counterqr(&["secret", "set", name], value, data.path());
+        assert!(set.status.success(), "{}", text(&set));
+    }
+    let paid = serde_json::json!({"status": "success", "amount": "500.00",
+        "mihpayid": "4039937", "bank_ref_num": "612345678901", "field3": "customer@okicici"});
+    let failed = serde_json::json!({"status": "failure", "amount": "500.00",
+        "unmappedstatus": "failed", "error": "E231"});
+    for (last, code, word) in [(paid, 0, "paid"), (failed, 3, "failed")] {
+        let server = fake_payu(&runtime, last);
+        let config = format!(
+            "provider = \"payu\"\n[payu]\nenvironment = \"custom\"\nbase_url = \"{}\"\n\
+             merchant_vpa = \"shop.payu@hdfcbank\"\n",
+            server.uri()
+        );
+        std::fs::write(data.path().join("config.toml"), config).expect("config");
+        let output = counterqr(
+            &["request", "--amount", "500", "--wait", "--json"],
+            "",
+            data.path(),
+        );
+        assert_eq!(output.status.code(), Some(code), "{}", text(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON lines"))
+            .collect();
+        assert_eq!(lines.len(), 2, "{stdout}");
+        assert!(lines[0]["payload"].as_str().unwrap().contains("am=500.00"));
+        assert_eq!(lines[1]["outcome"], word);
+        assert_eq!(lines[1]["sale_reference"], lines[0]["sale_reference"]);
+        if word == "paid" {
+            assert_eq!(lines[1]["bank_reference"], "612345678901");
+            assert_eq!(lines[1]["payer_vpa"], "customer@okicici");
+        }
+    }
+    for name in ["payu-key", "payu-salt"] {
+        assert!(
+            counterqr(&["secret", "delete", name], "", data.path())
+                .status
+                .success()
+        );
+    }
 }

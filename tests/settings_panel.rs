@@ -18,6 +18,8 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod common;
+
 struct Till {
     harness: Harness<'static, CounterApp>,
     store: Arc<MemoryStore>,
@@ -42,11 +44,7 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
     };
     let store = Arc::new(store);
     let opener_store = store.clone();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
         min_delay: Duration::ZERO,
         max_delay: Duration::ZERO,
@@ -64,11 +62,7 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
             ..AppOptions::default()
         },
     );
-    let mut harness = Harness::builder()
-        .with_size([1024.0, 900.0])
-        .with_context_setup(CounterApp::install_style)
-        .build_ui_state(|ui, app: &mut CounterApp| app.show(ui), app);
-    harness.run_steps(2);
+    let harness = common::harness(app, [1024.0, 900.0]);
     Till {
         harness,
         store,
@@ -300,4 +294,63 @@ fn a_corrupt_settings_file_is_reported_and_never_overwritten() {
     till.save();
     assert!(till.panel_is_open());
     assert_eq!(till.file(), corrupt, "left alone");
+}
+
+#[test]
+fn payu_fields_are_checked_and_saved_with_key_and_salt_in_the_keyring() {
+    let file = "provider = \"payu\"\n[payu]\nenvironment = \"test\"\n";
+    let mut till = till(Some(file), MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    assert!(till.shows("PayU environment"));
+    assert!(
+        till.shows("QR generation does not work on its test environment"),
+        "the test environment's limit is said next to the choice"
+    );
+    till.set_field("PIN code in the QR", "4110");
+    till.set_field("Merchant VPA (empty: PayU's)", "shop.payu");
+    till.save();
+    assert!(till.shows("A PIN code is 6 digits"));
+    assert!(till.shows("Not a UPI ID"));
+    assert_eq!(till.file(), file, "nothing saved");
+
+    till.set_field("PIN code in the QR", "411001");
+    till.set_field("Merchant VPA (empty: PayU's)", "shop.payu@hdfcbank");
+    till.set_field("PayU merchant key (not set)", "key-7731");
+    till.set_field("PayU merchant salt (not set)", "salt-4410");
+    till.save();
+    assert!(!till.panel_is_open(), "saved and closed");
+    let saved = load(&till.path);
+    assert_eq!(saved.payu.qr_pin_code, "411001");
+    assert_eq!(saved.payu.merchant_vpa, "shop.payu@hdfcbank");
+    let text = till.file();
+    assert!(!text.contains("key-7731") && !text.contains("salt-4410"));
+    assert_eq!(
+        till.store
+            .get(SecretName::PayuSalt)
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "salt-4410"
+    );
+}
+
+#[test]
+fn a_shop_logo_must_be_an_image_and_then_shows_on_the_entry_screen() {
+    let mut till = till(None, MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    let missing = till.path.with_file_name("no-such-logo.png");
+    till.set_field("Shop logo (PNG or JPEG file)", missing.to_str().unwrap());
+    till.save();
+    assert!(till.shows("Cannot read"), "a missing file is named");
+    assert!(!till.file().contains("shop_logo"));
+
+    let logo = till.path.with_file_name("logo.png");
+    image::RgbaImage::from_pixel(120, 60, image::Rgba([200, 30, 30, 255]))
+        .save(&logo)
+        .unwrap();
+    till.set_field("Shop logo (PNG or JPEG file)", logo.to_str().unwrap());
+    till.save();
+    assert!(!till.panel_is_open());
+    assert_eq!(load(&till.path).shop_logo, logo.to_str().unwrap());
+    assert!(till.shows("Shop logo"), "the logo is on the entry screen");
 }

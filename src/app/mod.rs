@@ -19,6 +19,7 @@ use crate::domain::{FormError, SaleForm};
 use crate::gateway::{self, Gateway};
 use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
 use crate::setup;
+use crate::sound::{Cue, SoundOut};
 use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
 use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
 use views::{EntryView, QrView, UiAction};
@@ -48,6 +49,8 @@ pub struct AppOptions {
     /// overwrite it.
     pub config_problem: Option<String>,
     pub secrets: SecretsOpener,
+    /// Where the paid chime and the expired tone go.
+    pub sounds: SoundOut,
 }
 
 impl Default for AppOptions {
@@ -60,6 +63,7 @@ impl Default for AppOptions {
             config_path: None,
             config_problem: None,
             secrets: Arc::new(|| Err(SecretError::Unreachable("no keyring configured".into()))),
+            sounds: crate::sound::silent(),
         }
     }
 }
@@ -91,6 +95,10 @@ pub struct CounterApp {
     secrets: SecretsOpener,
     /// The settings panel, while it is open (the sale's screen waits underneath).
     settings: Option<SettingsPanel>,
+    /// The shop's logo as loaded from `config.shop_logo` (the path it came from, and the texture
+    /// if the file could be read).
+    logo: Option<(String, Option<TextureHandle>)>,
+    sounds: SoundOut,
 }
 
 impl CounterApp {
@@ -124,6 +132,8 @@ impl CounterApp {
             config_problem: options.config_problem,
             secrets: options.secrets,
             settings: None,
+            logo: None,
+            sounds: options.sounds,
         }
     }
 
@@ -336,8 +346,36 @@ impl CounterApp {
         }
     }
 
+    /// The logo's texture, loaded once per configured path. A file that cannot be read is logged
+    /// and shown as no logo; the settings panel refuses such a file when it is chosen.
+    fn logo(&mut self, ctx: &egui::Context) -> Option<TextureHandle> {
+        let path = self.config.shop_logo.trim();
+        if path.is_empty() {
+            return None;
+        }
+        if self.logo.as_ref().is_none_or(|(loaded, _)| loaded != path) {
+            let texture = match crate::render::Picture::load(std::path::Path::new(path)) {
+                Ok(picture) => Some(ctx.load_texture(
+                    "shop-logo",
+                    egui::ColorImage::from_rgba_unmultiplied(picture.size(), picture.rgba()),
+                    TextureOptions::LINEAR,
+                )),
+                Err(problem) => {
+                    tracing::warn!("shop logo not shown: {problem}");
+                    None
+                }
+            };
+            self.logo = Some((path.to_owned(), texture));
+        }
+        self.logo.as_ref().and_then(|(_, texture)| texture.clone())
+    }
+
     fn screen_ui(&mut self, ui: &mut Ui, now: Instant) -> Option<UiAction> {
         let provider_name = self.gateway.id().display_name();
+        let logo = match self.flow.screen() {
+            Screen::Entry => self.logo(ui.ctx()),
+            _ => None,
+        };
         match self.flow.screen() {
             Screen::Entry => {
                 let view = EntryView {
@@ -348,6 +386,7 @@ impl CounterApp {
                     provider_name,
                     customer_required: self.gateway.customer_details_required(),
                     shop_name: &self.config.shop_name,
+                    logo: logo.as_ref(),
                     focus_amount: std::mem::take(&mut self.focus_amount),
                 };
                 views::entry_ui(ui, view)
@@ -407,8 +446,12 @@ impl CounterApp {
             self.form_error = None;
             self.notice = None;
         }
+        let was = std::mem::discriminant(self.flow.screen());
         for command in self.flow.handle(event, now) {
             self.run_command(command, now, ctx);
+        }
+        if std::mem::discriminant(self.flow.screen()) != was {
+            self.announce();
         }
         if let Screen::ShowingQr(shown) = self.flow.screen()
             && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
@@ -434,6 +477,18 @@ impl CounterApp {
         } else if !matches!(self.flow.screen(), Screen::ShowingQr(_)) {
             // The QR leaves the GPU as soon as it leaves the screen.
             self.qr_texture = None;
+        }
+    }
+
+    /// The sound for the screen just entered, if it has one.
+    fn announce(&self) {
+        let cue = match self.flow.screen() {
+            Screen::Paid { .. } => Cue::Paid,
+            Screen::Expired { .. } => Cue::Expired,
+            _ => return,
+        };
+        if self.config.sound_volume > 0 {
+            (self.sounds)(cue, self.config.sound_volume);
         }
     }
 

@@ -63,6 +63,7 @@ pub enum Field {
     OqpayMobile,
     OqpayEmail,
     ShopLogo,
+    SoundVolume,
     PayuBaseUrl,
     PayuVpa,
     PayuExpiry,
@@ -110,6 +111,7 @@ pub struct SettingsForm {
     pub oqpay_default_mobile: String,
     pub oqpay_default_email: String,
     pub shop_logo: String,
+    pub sound_volume: String,
     pub payu_environment: PayuEnvironment,
     pub payu_base_url: String,
     pub payu_merchant_vpa: String,
@@ -153,6 +155,7 @@ impl SettingsForm {
             oqpay_default_mobile: c.oqpay.default_customer_mobile.clone(),
             oqpay_default_email: c.oqpay.default_customer_email.clone(),
             shop_logo: c.shop_logo.clone(),
+            sound_volume: c.sound_volume.to_string(),
             payu_environment: c.payu.environment,
             payu_base_url: c.payu.base_url.clone(),
             payu_merchant_vpa: c.payu.merchant_vpa.clone(),
@@ -279,6 +282,13 @@ impl SettingsForm {
         if !email.is_empty() && !is_email(email) {
             errors.push(error(Field::OqpayEmail, "Not an e-mail address"));
         }
+        c.sound_volume = number(
+            &mut errors,
+            &self.sound_volume,
+            Field::SoundVolume,
+            0..=100,
+            "Sound volume",
+        ) as u8;
         c.shop_logo = self.shop_logo.trim().to_owned();
         if !c.shop_logo.is_empty()
             && let Err(problem) = crate::render::Picture::load(std::path::Path::new(&c.shop_logo))
@@ -540,6 +550,12 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                 "Shop's own UPI ID (payee check)",
                 &mut form.expected_payee_vpa,
                 problem(Field::ExpectedVpa),
+            );
+            text_row(
+                ui,
+                "Sound volume (0 = mute)",
+                &mut form.sound_volume,
+                problem(Field::SoundVolume),
             );
             ui.label("Start full-screen");
             ui.checkbox(&mut form.start_fullscreen, "");

@@ -47,6 +47,8 @@ pub struct EntryView<'a> {
     pub customer_required: bool,
     /// The shop's name, shown in the heading; empty for none.
     pub shop_name: &'a str,
+    /// The shop's logo, shown before the name.
+    pub logo: Option<&'a TextureHandle>,
     /// Put the keyboard focus in the amount field this frame.
     pub focus_amount: bool,
 }
@@ -56,6 +58,14 @@ pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
     let mut action = None;
     ui.add_space(12.0);
     ui.horizontal(|ui| {
+        if let Some(logo) = view.logo {
+            let [w, h] = logo.size().map(|n| n.max(1) as f32);
+            let height = 64.0_f32.min(h);
+            ui.add(
+                egui::Image::from_texture((logo.id(), Vec2::new(w * height / h, height)))
+                    .alt_text("Shop logo"),
+            );
+        }
         if view.shop_name.is_empty() {
             ui.heading("New sale");
         } else {

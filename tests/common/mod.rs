@@ -1,0 +1,48 @@
+//! Helpers shared by the window tests.
+
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use counterqr::app::{Clock, CounterApp};
+use egui_kittest::Harness;
+
+/// A clock the test moves by hand.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<Instant>>);
+
+impl TestClock {
+    pub fn new() -> Self {
+        Self(Arc::new(Mutex::new(Instant::now())))
+    }
+
+    pub fn advance(&self, by: std::time::Duration) {
+        *self.0.lock().expect("clock") += by;
+    }
+
+    pub fn as_clock(&self) -> Clock {
+        let inner = self.0.clone();
+        Arc::new(move || *inner.lock().expect("clock"))
+    }
+}
+
+/// A tokio runtime for the app's background tasks (and a test's local fakes).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The app in a kittest harness the size of a small counter screen, its first frames drawn.
+pub fn harness(app: CounterApp, size: [f32; 2]) -> Harness<'static, CounterApp> {
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_context_setup(CounterApp::install_style)
+        .build_ui_state(|ui, app: &mut CounterApp| app.show(ui), app);
+    harness.run_steps(2);
+    harness
+}
