@@ -106,6 +106,33 @@ mod tests {
     }
 
     #[test]
+    fn a_picture_must_hold_exactly_the_text_that_was_checked() {
+        let png = |payload: &str| {
+            let mut bytes = Vec::new();
+            QrMatrix::encode(payload)
+                .expect("short")
+                .to_image(4)
+                .write_to(
+                    &mut std::io::Cursor::new(&mut bytes),
+                    image::ImageFormat::Png,
+                )
+                .expect("png");
+            crate::render::Picture::decode(&bytes).expect("decodes")
+        };
+        let good = "upi://pay?pa=real@okaxis&am=5.00";
+        let mut matching = grant(good);
+        matching.picture = Some(png(good));
+        assert!(vet(&sale(5), matching, None).is_ok());
+        // The text says ₹5 but the picture a customer would scan says ₹50: refused.
+        let mut mismatched = grant(good);
+        mismatched.picture = Some(png("upi://pay?pa=real@okaxis&am=50.00"));
+        assert!(matches!(
+            vet(&sale(5), mismatched, None),
+            Err(NotShown::PictureMismatch)
+        ));
+    }
+
+    #[test]
     fn payee_shown_is_the_one_in_the_payload() {
         let ready = vet(
             &sale(5),
