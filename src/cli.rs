@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crate::app::flow::LATE_PAYMENT_GRACE;
 use crate::domain::{CustomerInput, Sale, SaleExtra, SaleForm};
 use crate::gateway::{Gateway, PaidDetails, PaymentStatus, QrGrant};
+use crate::journal::{self, Journal, Outcome as JournalOutcome, PaidHow, Source};
 use crate::secrets::{self, Secret, SecretName};
 use crate::{logging, setup, vetting};
 
@@ -57,6 +58,29 @@ enum Command {
     /// Where the settings file is, and what it says.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The sales journal: every sale of the days asked for, newest first, with totals.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+struct HistoryArgs {
+    /// The first day, YYYY-MM-DD [default: today]
+    #[arg(long, value_parser = parse_day)]
+    from: Option<time::Date>,
+    /// The last day, YYYY-MM-DD [default: the first day]
+    #[arg(long, value_parser = parse_day)]
+    to: Option<time::Date>,
+    /// Print CSV (one row per sale, with a header) instead of a table
+    #[arg(long)]
+    csv: bool,
+}
+
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    time::Date::parse(
+        text.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| format!("\"{text}\" is not a date like 2026-11-22"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,8 +156,10 @@ const EXIT_EXPIRED: u8 = 4;
 
 /// Runs the program; prints an error once, here, and turns it into the exit code.
 pub fn main() -> ExitCode {
+    // Read while the process has one thread: the platform call is not thread-safe after that.
+    let offset = time::UtcOffset::current_local_offset().ok();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli, offset) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("counterqr: {error:#}");
@@ -142,7 +168,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
     let stderr_level = if cli.command.is_some() {
         "warn"
     } else {
@@ -150,12 +176,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let data_dir = data_dir(cli.data_dir.as_deref())?;
     let _log_guard = logging::init(&data_dir.join("logs"), stderr_level);
+    if offset.is_none() {
+        tracing::warn!("the local time zone is unknown; the journal's days are UTC days");
+    }
     let config_path = config::config_path(cli.config.as_deref())?;
     match cli.command {
-        None => run_gui(&config_path, cli.fullscreen).map(|()| ExitCode::SUCCESS),
+        None => {
+            run_gui(&config_path, &data_dir, offset, cli.fullscreen).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Request(args)) => {
             let config = Config::load(&config_path)?;
-            request(&config, &args)
+            let journal = open_journal(&data_dir, offset, false)?;
+            request(&config, &args, &journal)
+        }
+        Some(Command::History(args)) => {
+            let journal = open_journal(&data_dir, offset, false)?;
+            history(&journal, &args)
         }
         Some(Command::Secret(command)) => secret(&command),
         Some(Command::Config(ConfigCommand::Path)) => {
@@ -244,7 +280,72 @@ struct RequestOutput<'a> {
     grant: &'a QrGrant,
 }
 
-fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
+/// The window's lock file: held by the one running window, so a second one is refused and the
+/// journal knows whether the window's open sales are live.
+fn window_lock(data_dir: &Path) -> anyhow::Result<Option<std::fs::File>> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("could not create {}", data_dir.display()))?;
+    let path = data_dir.join("window.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("could not open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("could not lock {}", path.display()))
+        }
+    }
+}
+
+/// Opens the journal in the data directory and marks the sales a stopped till left open.
+/// `holding_window_lock`: this process is the window.
+fn open_journal(
+    data_dir: &Path,
+    offset: Option<time::UtcOffset>,
+    holding_window_lock: bool,
+) -> anyhow::Result<Arc<Journal>> {
+    let path = data_dir.join(journal::JOURNAL_FILE_NAME);
+    let journal = Journal::open(&path, offset.unwrap_or(time::UtcOffset::UTC))?;
+    // Only a process that can take the window's lock knows that no window is running.
+    let window_gone = holding_window_lock || window_lock(data_dir)?.is_some();
+    journal.mark_interrupted(window_gone, time::OffsetDateTime::now_utc())?;
+    Ok(Arc::new(journal))
+}
+
+fn history(journal: &Journal, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
+    let from = args
+        .from
+        .unwrap_or_else(|| journal.today(time::OffsetDateTime::now_utc()));
+    let to = args.to.unwrap_or(from);
+    anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
+    let records = journal.sales_between(from, to)?;
+    if args.csv {
+        print!("{}", journal::to_csv(&records)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Sales from {from} to {to}: {}", records.len());
+    for r in &records {
+        println!(
+            "{}  {:>14}  {:<11}  {:<8}  {}  {}",
+            r.created_at,
+            r.amount().to_string(),
+            r.outcome.as_str(),
+            r.provider,
+            r.reference,
+            r.customer_name.as_deref().unwrap_or("")
+        );
+    }
+    for (outcome, count, amount) in journal::totals(&records) {
+        println!("{:<11} {count:>5}  {amount}", outcome.as_str());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn request(config: &Config, args: &RequestArgs, journal: &Journal) -> anyhow::Result<ExitCode> {
     let gateway = setup::gateway_from_config(config, &secrets::os_keyring)?;
     anyhow::ensure!(
         !args.wait || gateway.confirms_payment(),
@@ -258,9 +359,32 @@ fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("could not start the async runtime")?;
     let requested_at = Instant::now();
-    let grant = runtime.block_on(gateway.request_qr(&sale))?;
+    let now = time::OffsetDateTime::now_utc;
+    journal
+        .record_requested(&sale, gateway.id(), Source::Cli, now())
+        .context("the sale could not be recorded, so no QR was asked for")?;
+    let fail = |e: &dyn std::fmt::Display| {
+        let reason = e.to_string();
+        if let Err(e) = journal.record_outcome(
+            &sale.reference,
+            JournalOutcome::Failed,
+            Some(&reason),
+            now(),
+        ) {
+            tracing::error!("sales journal: failure not recorded: {e}");
+        }
+    };
+    let grant = runtime
+        .block_on(gateway.request_qr(&sale))
+        .inspect_err(|e| fail(e))?;
     let expected_vpa = setup::expected_payee_vpa(config);
-    let ready = vetting::vet(&sale, grant, expected_vpa.as_deref())?;
+    let ready = vetting::vet(&sale, grant, expected_vpa.as_deref()).inspect_err(|e| fail(e))?;
+    journal.record_shown(
+        &sale.reference,
+        &ready.grant,
+        now() + ready.grant.expires_in,
+        now(),
+    )?;
     if let Some(path) = &args.png {
         ready
             .matrix
@@ -285,6 +409,17 @@ fn request(config: &Config, args: &RequestArgs) -> anyhow::Result<ExitCode> {
     std::io::Write::flush(&mut std::io::stdout())?;
     let watch_until = requested_at + ready.grant.expires_in + LATE_PAYMENT_GRACE;
     let outcome = runtime.block_on(wait_for_payment(gateway.as_ref(), &sale, watch_until));
+    match &outcome {
+        Outcome::Paid(details) => {
+            journal.record_paid(&sale.reference, PaidHow::Polled, details, now())?;
+        }
+        Outcome::Failed(reason) => {
+            journal.record_outcome(&sale.reference, JournalOutcome::Failed, Some(reason), now())?;
+        }
+        Outcome::Expired => {
+            journal.record_outcome(&sale.reference, JournalOutcome::Expired, None, now())?;
+        }
+    }
     print_outcome(&outcome, &sale, args.json)?;
     Ok(match outcome {
         Outcome::Paid(_) => ExitCode::SUCCESS,
@@ -394,7 +529,17 @@ fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> anyhow::Result<Sal
 
 /// Opens the window. A settings problem does not stop the till: it runs in training mode (which
 /// cannot take money) with the problem shown on every screen until it is fixed.
-fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
+fn run_gui(
+    config_path: &Path,
+    data_dir: &Path,
+    offset: Option<time::UtcOffset>,
+    fullscreen_flag: bool,
+) -> anyhow::Result<()> {
+    let _window_lock = window_lock(data_dir)?.context(
+        "counterqr is already open on this PC (one window per till); switch to it instead",
+    )?;
+    let journal = open_journal(data_dir, offset, true)?;
+    let journal = journal::Writer::start(journal).context("could not start the journal writer")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -458,6 +603,7 @@ fn run_gui(config_path: &Path, fullscreen_flag: bool) -> anyhow::Result<()> {
                     config_problem,
                     secrets: Arc::new(secrets::os_keyring),
                     sounds: crate::sound::speaker(),
+                    journal: Some(journal),
                 },
             );
             Ok(Box::new(app))

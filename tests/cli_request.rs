@@ -245,3 +245,41 @@ fn customer_pin_code_and_gst_details_are_checked_before_anything_is_sent() {
         stderr(&output)
     );
 }
+
+#[test]
+fn history_lists_todays_sales_from_the_journal() {
+    let env = Env::new(FAST_TRAINING);
+    let sold = env.run(&[
+        "request",
+        "--amount",
+        "321",
+        "--name",
+        "Sharma, \"Ravi\"",
+        "--json",
+    ]);
+    assert!(sold.status.success(), "{}", stderr(&sold));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&sold)).expect("json");
+    let reference = json["sale_reference"].as_str().expect("reference");
+
+    let csv = env.run(&["history", "--csv"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let row = text
+        .lines()
+        .find(|l| l.contains(reference))
+        .expect("the sale is listed");
+    assert!(row.contains(",321.00,shown,"), "{row}");
+    assert!(row.contains("\"Sharma, \"\"Ravi\"\"\""), "quoted: {row}");
+
+    let table = env.run(&["history"]);
+    assert!(stdout(&table).contains("shown"), "{}", stdout(&table));
+    assert!(stdout(&table).contains("₹321.00"));
+
+    let bad = env.run(&["history", "--from", "2026-13-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("not a date"), "{}", stderr(&bad));
+    let backwards = env.run(&["history", "--from", "2026-11-22", "--to", "2026-11-01"]);
+    assert_eq!(backwards.status.code(), Some(1));
+    let empty = env.run(&["history", "--from", "2020-01-01", "--csv"]);
+    assert_eq!(stdout(&empty).lines().count(), 1, "only the header");
+}

@@ -62,6 +62,96 @@ fn free_display() -> u32 {
         .expect("a free X display number")
 }
 
+/// The tests take turns: each starts its own X server on a free display number.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// An X server for one test, with a D-Bus session of its own: the accessibility bus that the
+/// window starts belongs to this display, and dies with it.
+struct X {
+    display: String,
+    runtime_dir: PathBuf,
+    bus: String,
+    _bus_daemon: Killed,
+    _xvfb: Killed,
+}
+
+impl X {
+    fn start(work: &Path) -> Self {
+        let runtime_dir = work.join("xdg-runtime");
+        std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+        let n = free_display();
+        let display = format!(":{n}");
+        let xvfb = spawn(
+            Command::new("Xvfb").args([
+                &display,
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ]),
+            "Xvfb",
+        );
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        wait_for("Xvfb", Duration::from_secs(15), || {
+            socket.exists().then_some(())
+        });
+        let bus_path = work.join("bus");
+        let bus = format!("unix:path={}", bus_path.display());
+        let bus_daemon = spawn(
+            Command::new("dbus-daemon").args([
+                "--session",
+                "--nofork",
+                &format!("--address={bus}"),
+            ]),
+            "dbus-daemon",
+        );
+        wait_for("D-Bus", Duration::from_secs(15), || {
+            bus_path.exists().then_some(())
+        });
+        Self {
+            display,
+            runtime_dir,
+            bus,
+            _bus_daemon: bus_daemon,
+            _xvfb: xvfb,
+        }
+    }
+
+    /// The real binary, with this settings file and data directory.
+    fn counterqr(&self, config: &Path, data: &Path) -> Killed {
+        spawn(
+            Command::new(env!("CARGO_BIN_EXE_counterqr"))
+                .env("DISPLAY", &self.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("XDG_RUNTIME_DIR", &self.runtime_dir)
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                .env("COUNTERQR_CONFIG", config)
+                .env("COUNTERQR_DATA_DIR", data),
+            "counterqr",
+        )
+    }
+
+    /// Waits for the window and gives it the keyboard.
+    fn focus_window(&self) {
+        let window = wait_for("the counterqr window", Duration::from_secs(60), || {
+            run(
+                "xdotool",
+                &["search", "--onlyvisible", "--name", "counterqr"],
+                &self.display,
+            )
+            .and_then(|out| out.lines().next().map(str::to_owned))
+        });
+        run(
+            "xdotool",
+            &["windowfocus", "--sync", &window],
+            &self.display,
+        )
+        .expect("focus the window");
+        std::thread::sleep(Duration::from_millis(800));
+    }
+}
+
 struct Screen {
     display: String,
     shots: PathBuf,
@@ -93,39 +183,13 @@ fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
         "[training]\nmin_delay_ms = 300\nmax_delay_ms = 600\nexpiry_secs = 30\n",
     )
     .expect("config");
-    let runtime_dir = work.path().join("xdg-runtime");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-
-    let n = free_display();
-    let display = format!(":{n}");
-    let _xvfb = spawn(
-        Command::new("Xvfb").args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
-        "Xvfb",
-    );
-    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-    wait_for("Xvfb", Duration::from_secs(15), || {
-        socket.exists().then_some(())
-    });
-
-    let _app = spawn(
-        Command::new(env!("CARGO_BIN_EXE_counterqr"))
-            .env("DISPLAY", &display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .env("COUNTERQR_CONFIG", &config)
-            .env("COUNTERQR_DATA_DIR", work.path().join("data")),
-        "counterqr",
-    );
-    let window = wait_for("the counterqr window", Duration::from_secs(60), || {
-        run(
-            "xdotool",
-            &["search", "--onlyvisible", "--name", "counterqr"],
-            &display,
-        )
-        .and_then(|out| out.lines().next().map(str::to_owned))
-    });
-    run("xdotool", &["windowfocus", "--sync", &window], &display).expect("focus the window");
-    std::thread::sleep(Duration::from_millis(800));
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let x = X::start(work.path());
+    let _app = x.counterqr(&config, &work.path().join("data"));
+    x.focus_window();
+    let display = x.display.clone();
 
     let mut screen = Screen {
         display: display.clone(),
@@ -166,4 +230,62 @@ fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
         screen.shoot_and_decode("again")
     });
     assert!(again.contains("&am=500.00&"), "{again}");
+}
+
+/// `counterqr history --csv` for today, from the same settings and data directory.
+fn history_csv(config: &Path, data: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args(["history", "--csv"])
+        .env("COUNTERQR_CONFIG", config)
+        .env("COUNTERQR_DATA_DIR", data)
+        .output()
+        .expect("run counterqr history");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let config = work.path().join("config.toml");
+    // The gateway takes 60 s to answer: the kill comes in the middle of the request.
+    std::fs::write(
+        &config,
+        "[training]\nmin_delay_ms = 60000\nmax_delay_ms = 60000\n",
+    )
+    .expect("config");
+    let data = work.path().join("data");
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let x = X::start(work.path());
+    let mut app = x.counterqr(&config, &data);
+    x.focus_window();
+    run("xdotool", &["type", "--delay", "40", "777"], &x.display).expect("type");
+    run("xdotool", &["key", "Return"], &x.display).expect("Enter");
+    let row = wait_for("the sale in the journal", Duration::from_secs(20), || {
+        history_csv(&config, &data)
+            .lines()
+            .find(|l| l.contains(",777.00,"))
+            .map(str::to_owned)
+    });
+    assert!(
+        row.contains(",requested,"),
+        "written before the answer: {row}"
+    );
+
+    // SIGKILL: no chance to tidy up.
+    app.0.kill().expect("kill -9");
+    app.0.wait().expect("reaped");
+
+    let _restarted = x.counterqr(&config, &data);
+    x.focus_window();
+    let csv = history_csv(&config, &data);
+    let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",777.00,")).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(rows[0].contains(",interrupted,"), "{csv}");
 }

@@ -148,15 +148,7 @@ impl Till {
 
     /// Steps frames in real time until `done` holds for the screen, for up to five seconds.
     fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) {
-        for _ in 0..500 {
-            if done(self.harness.state().screen()) {
-                self.harness.run_steps(2);
-                return;
-            }
-            self.harness.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("never reached: {what}");
+        common::wait_for_screen(&mut self.harness, what, done);
     }
 
     fn sell_500(&mut self) {

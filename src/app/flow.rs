@@ -136,6 +136,9 @@ pub enum Command {
     FocusAmount,
     /// Tell the cashier something on the entry screen.
     Notice(String),
+    /// A sale no longer on screen was paid (a late payment while the cashier serves someone
+    /// else): record it.
+    LatePaid { sale: Sale, details: PaidDetails },
 }
 
 /// The state machine: the current screen and a counter that tags each gateway request.
@@ -246,6 +249,10 @@ impl Flow {
                 "✔ A late payment arrived: {} for sale {}{bank}.",
                 late.sale.amount, late.sale.reference
             )));
+            commands.push(Command::LatePaid {
+                sale: late.sale,
+                details: details.clone(),
+            });
         }
         Some(commands)
     }

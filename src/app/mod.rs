@@ -9,19 +9,25 @@ use std::time::{Duration, Instant};
 use egui::{Key, TextureHandle, TextureOptions, Ui};
 
 pub mod flow;
+pub mod history;
 pub mod settings;
 pub mod style;
 mod views;
 mod worker;
 
 use crate::config::Config;
+use crate::domain::SaleRef;
 use crate::domain::{FormError, SaleForm};
 use crate::gateway::{self, Gateway};
+use crate::gateway::{PaidDetails, PaymentStatus, ProviderId};
+use crate::journal::{self, Outcome, PaidHow};
 use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
 use crate::setup;
 use crate::sound::{Cue, SoundOut};
 use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
+use history::{HistoryAction, HistoryPanel};
 use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
+use time::OffsetDateTime;
 use views::{EntryView, QrView, UiAction};
 
 pub use views::format_countdown;
@@ -51,6 +57,8 @@ pub struct AppOptions {
     pub secrets: SecretsOpener,
     /// Where the paid chime and the expired tone go.
     pub sounds: SoundOut,
+    /// The sales journal; `None`: sales are not recorded (tests that do not look at it).
+    pub journal: Option<journal::Writer>,
 }
 
 impl Default for AppOptions {
@@ -64,6 +72,7 @@ impl Default for AppOptions {
             config_problem: None,
             secrets: Arc::new(|| Err(SecretError::Unreachable("no keyring configured".into()))),
             sounds: crate::sound::silent(),
+            journal: None,
         }
     }
 }
@@ -99,6 +108,12 @@ pub struct CounterApp {
     /// if the file could be read).
     logo: Option<(String, Option<TextureHandle>)>,
     sounds: SoundOut,
+    journal: Option<journal::Writer>,
+    /// The history screen, while it is open.
+    history: Option<HistoryPanel>,
+    /// Answers to "Check status" on the history screen: the sale, and what the gateway said.
+    checks_tx: Sender<(String, Result<PaymentStatus, String>)>,
+    checks_rx: Receiver<(String, Result<PaymentStatus, String>)>,
 }
 
 impl CounterApp {
@@ -110,6 +125,7 @@ impl CounterApp {
         options: AppOptions,
     ) -> Self {
         let (events_tx, events_rx) = channel();
+        let (checks_tx, checks_rx) = channel();
         Self {
             flow: Flow::new(gateway.confirms_payment()),
             gateway,
@@ -134,6 +150,10 @@ impl CounterApp {
             settings: None,
             logo: None,
             sounds: options.sounds,
+            journal: options.journal,
+            history: None,
+            checks_tx,
+            checks_rx,
         }
     }
 
@@ -174,8 +194,11 @@ impl CounterApp {
                 );
             });
         }
+        self.receive_checks();
         if self.settings.is_some() {
             self.settings_frame(ui, &ctx);
+        } else if self.history.is_some() {
+            self.history_frame(ui, &ctx);
         } else {
             // Only when the panel is closed: typing a P into a settings field is not "Mark paid".
             let key_action = self.screen_keys(&ctx);
@@ -210,6 +233,110 @@ impl CounterApp {
             Some(PanelAction::Close) => self.close_settings(),
             Some(PanelAction::Save) => self.save_settings(),
             None => {}
+        }
+    }
+
+    /// The history screen in place of the sale's screen; Esc closes it.
+    fn history_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
+        let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
+        let can_check = self.gateway.id() == ProviderId::Payu;
+        let drawn = egui::CentralPanel::default_margins()
+            .show(ui, |ui| {
+                self.history
+                    .as_mut()
+                    .and_then(|panel| history::history_ui(ui, panel, can_check))
+            })
+            .inner;
+        let action = if escape {
+            Some(HistoryAction::Close)
+        } else {
+            drawn
+        };
+        let (Some(action), Some(panel), Some(writer)) =
+            (action, self.history.as_mut(), self.journal.as_ref())
+        else {
+            return;
+        };
+        match action {
+            HistoryAction::Close => {
+                self.history = None;
+                self.focus_amount = matches!(self.flow.screen(), Screen::Entry);
+            }
+            HistoryAction::ShowTyped => match panel.typed_day() {
+                Ok(day) => panel.load(writer.journal(), day),
+                Err(problem) => panel.problem = Some(problem),
+            },
+            HistoryAction::Step(days) => {
+                let day = panel.day + time::Duration::days(days);
+                panel.load(writer.journal(), day);
+            }
+            HistoryAction::Check(reference) => {
+                let Some(record) = panel.records.iter().find(|r| r.reference == reference) else {
+                    return;
+                };
+                let (sale, gateway, tx) = (
+                    record.to_sale(),
+                    self.gateway.clone(),
+                    self.checks_tx.clone(),
+                );
+                let ctx = ctx.clone();
+                panel.checking = Some(reference.clone());
+                panel.message = None;
+                self.runtime.spawn(async move {
+                    let status = gateway.check_status(&sale).await.map_err(|e| e.to_string());
+                    let _ = tx.send((reference, status));
+                    ctx.request_repaint();
+                });
+            }
+        }
+    }
+
+    /// Opens the history screen on today.
+    fn open_history(&mut self) {
+        if let Some(writer) = &self.journal {
+            let today = writer.journal().today(OffsetDateTime::now_utc());
+            self.history = Some(HistoryPanel::open(writer.journal(), today));
+        }
+    }
+
+    /// Records what "Check status" found, and says it on the history screen.
+    fn receive_checks(&mut self) {
+        while let Ok((reference, status)) = self.checks_rx.try_recv() {
+            let sale_ref = SaleRef::from_journal(&reference);
+            let at = OffsetDateTime::now_utc();
+            let message = match status {
+                Ok(PaymentStatus::Paid(details)) => {
+                    let bank = details.bank_reference.clone().unwrap_or_default();
+                    if let Some(journal) = &self.journal {
+                        journal.write("checked payment", move |j| {
+                            j.record_paid(&sale_ref, PaidHow::Polled, &details, at)
+                        });
+                    }
+                    format!("✔ Sale {reference} is PAID (bank reference {bank}).")
+                }
+                Ok(PaymentStatus::Pending) => {
+                    format!("Sale {reference}: no payment has arrived.")
+                }
+                Ok(PaymentStatus::Failed { reason }) => {
+                    let recorded = reason.clone();
+                    if let Some(journal) = &self.journal {
+                        journal.write("checked failure", move |j| {
+                            j.record_outcome(&sale_ref, Outcome::Failed, Some(&recorded), at)
+                        });
+                    }
+                    format!("Sale {reference}: the payment failed: {reason}")
+                }
+                Err(e) => format!("Sale {reference}: the status could not be checked: {e}"),
+            };
+            tracing::info!("history check: {message}");
+            if let (Some(panel), Some(writer)) = (self.history.as_mut(), self.journal.as_ref()) {
+                panel.checking = None;
+                let day = panel.day;
+                // The write above is queued first; wait for it so the list shows it.
+                let _ = writer.write_confirmed(|_| Ok(())).blocking_recv();
+                panel.load(writer.journal(), day);
+                panel.message = Some(message);
+            }
         }
     }
 
@@ -319,7 +446,20 @@ impl CounterApp {
     fn screen_keys(&self, ctx: &egui::Context) -> Option<UiAction> {
         let pressed = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
         match self.flow.screen() {
-            Screen::Entry => pressed(Key::Enter).then_some(UiAction::Submit),
+            Screen::Entry => {
+                // H opens the history unless the keyboard is in a customer field (a name may
+                // hold an H).
+                let free = ctx
+                    .memory(|m| m.focused())
+                    .is_none_or(|id| id == views::amount_field_id());
+                if pressed(Key::Enter) {
+                    Some(UiAction::Submit)
+                } else if free && self.journal.is_some() && pressed(Key::H) {
+                    Some(UiAction::OpenHistory)
+                } else {
+                    None
+                }
+            }
             Screen::Requesting { .. } => {
                 pressed(Key::Enter); // a second Enter while waiting does nothing
                 pressed(Key::Escape).then_some(UiAction::Back)
@@ -387,6 +527,7 @@ impl CounterApp {
                     customer_required: self.gateway.customer_details_required(),
                     shop_name: &self.config.shop_name,
                     logo: logo.as_ref(),
+                    has_history: self.journal.is_some(),
                     focus_amount: std::mem::take(&mut self.focus_amount),
                 };
                 views::entry_ui(ui, view)
@@ -430,6 +571,10 @@ impl CounterApp {
                 self.open_settings();
                 return;
             }
+            UiAction::OpenHistory => {
+                self.open_history();
+                return;
+            }
         };
         if let (Screen::ShowingQr(shown), Event::MarkPaid | Event::MarkNotPaid) =
             (self.flow.screen(), &event)
@@ -447,11 +592,19 @@ impl CounterApp {
             self.notice = None;
         }
         let was = std::mem::discriminant(self.flow.screen());
+        let was_sale = self.flow.screen().sale().map(|s| s.reference.clone());
+        let left_by = match &event {
+            Event::MarkNotPaid => Outcome::NotPaid,
+            _ => Outcome::Cancelled,
+        };
         for command in self.flow.handle(event, now) {
             self.run_command(command, now, ctx);
         }
-        if std::mem::discriminant(self.flow.screen()) != was {
+        let moved = std::mem::discriminant(self.flow.screen()) != was
+            || self.flow.screen().sale().map(|s| &s.reference) != was_sale.as_ref();
+        if moved {
             self.announce();
+            self.record_screen(was_sale, left_by, now);
         }
         if let Screen::ShowingQr(shown) = self.flow.screen()
             && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
@@ -480,6 +633,53 @@ impl CounterApp {
         }
     }
 
+    /// Records in the journal where the sale stands now that the screen changed. `left` is the
+    /// sale on the screen before, and `left_by` what leaving it for the entry screen means.
+    fn record_screen(&self, left: Option<SaleRef>, left_by: Outcome, now: Instant) {
+        let Some(journal) = &self.journal else { return };
+        let at = OffsetDateTime::now_utc();
+        match self.flow.screen() {
+            Screen::Entry | Screen::Requesting { .. } => {
+                // Entry after an open screen: withdrawn or not paid. (Requesting is recorded by
+                // the request itself, before the gateway is asked.)
+                if let (Screen::Entry, Some(reference)) = (self.flow.screen(), left) {
+                    journal.write("cancellation", move |j| {
+                        j.record_open_outcome(&reference, left_by, at)
+                    });
+                }
+            }
+            Screen::ShowingQr(shown) => {
+                let (reference, grant) = (shown.sale.reference.clone(), shown.qr.grant.clone());
+                let expires_at = at + shown.remaining(now);
+                journal.write("shown QR", move |j| {
+                    j.record_shown(&reference, &grant, expires_at, at)
+                });
+            }
+            Screen::Expired { sale } => {
+                let reference = sale.reference.clone();
+                journal.write("expiry", move |j| {
+                    j.record_outcome(&reference, Outcome::Expired, None, at)
+                });
+            }
+            Screen::Paid { sale, how, .. } => {
+                let reference = sale.reference.clone();
+                let (how, details) = match how {
+                    flow::PaidHow::Confirmed(details) => (PaidHow::Polled, details.clone()),
+                    flow::PaidHow::MarkedByHand => (PaidHow::ByHand, PaidDetails::default()),
+                };
+                journal.write("payment", move |j| {
+                    j.record_paid(&reference, how, &details, at)
+                });
+            }
+            Screen::Failed { sale, message } => {
+                let (reference, reason) = (sale.reference.clone(), message.clone());
+                journal.write("failure", move |j| {
+                    j.record_outcome(&reference, Outcome::Failed, Some(&reason), at)
+                });
+            }
+        }
+    }
+
     /// The sound for the screen just entered, if it has one.
     fn announce(&self) {
         let cue = match self.flow.screen() {
@@ -501,6 +701,7 @@ impl CounterApp {
                     attempt,
                     requested_at: now,
                     expected_payee_vpa: self.expected_payee_vpa.clone(),
+                    journal: self.journal.clone(),
                 };
                 let task =
                     worker::spawn_request(&self.runtime, self.gateway.clone(), request, outbox());
@@ -525,6 +726,17 @@ impl CounterApp {
             }
             Command::FocusAmount => self.focus_amount = true,
             Command::Notice(text) => self.notice = Some(text),
+            Command::LatePaid { sale, details } => {
+                if let Some(journal) = &self.journal {
+                    let at = OffsetDateTime::now_utc();
+                    journal.write("late payment", move |j| {
+                        j.record_paid(&sale.reference, PaidHow::Polled, &details, at)
+                    });
+                }
+                if self.config.sound_volume > 0 {
+                    (self.sounds)(Cue::Paid, self.config.sound_volume);
+                }
+            }
         }
     }
 

@@ -23,6 +23,8 @@ pub enum UiAction {
     MarkNotPaid,
     /// The gear button.
     OpenSettings,
+    /// H, or the History button.
+    OpenHistory,
 }
 
 /// The remaining time as `m:ss`, rounded up so `0:00` is never shown while the QR is valid.
@@ -49,8 +51,15 @@ pub struct EntryView<'a> {
     pub shop_name: &'a str,
     /// The shop's logo, shown before the name.
     pub logo: Option<&'a TextureHandle>,
+    /// A sales journal is open, so the history screen can be shown.
+    pub has_history: bool,
     /// Put the keyboard focus in the amount field this frame.
     pub focus_amount: bool,
+}
+
+/// The amount field's id, to tell whether the keyboard is in it.
+pub fn amount_field_id() -> egui::Id {
+    egui::Id::unique("counterqr-amount")
 }
 
 /// The amount field, customer fields, and what the typed amount reads as.
@@ -75,6 +84,9 @@ pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
             if ui.button("⚙ Settings (F2)").clicked() {
                 action = Some(UiAction::OpenSettings);
             }
+            if view.has_history && ui.button("History (H)").clicked() {
+                action = Some(UiAction::OpenHistory);
+            }
             ui.label(format!("Payment by: {}", view.provider_name));
         });
     });
@@ -86,6 +98,7 @@ pub fn entry_ui(ui: &mut Ui, view: EntryView<'_>) -> Option<UiAction> {
             let label = ui.label(RichText::new("Amount (₹)").font(bold(26.0)));
             let amount = ui.add(
                 egui::TextEdit::singleline(&mut view.form.amount)
+                    .id(amount_field_id())
                     .font(bold(40.0))
                     .hint_text("0.00")
                     .desired_width(340.0),

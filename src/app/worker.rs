@@ -11,7 +11,9 @@ use tokio::task::JoinHandle;
 use super::flow::Event;
 use crate::domain::Sale;
 use crate::gateway::{Gateway, PaymentStatus};
+use crate::journal::{self, Source};
 use crate::vetting;
+use time::OffsetDateTime;
 
 /// A running background task, aborted when dropped (so leaving a screen cancels its work).
 #[derive(Debug)]
@@ -56,8 +58,29 @@ pub fn spawn_request(
             attempt,
             requested_at,
             expected_payee_vpa,
+            journal,
         } = request;
         let provider = gateway.id().as_str();
+        if let Some(journal) = journal {
+            let (id, recorded) = (gateway.id(), sale.clone());
+            let written = journal
+                .write_confirmed(move |j| {
+                    j.record_requested(&recorded, id, Source::Window, OffsetDateTime::now_utc())
+                })
+                .await
+                .unwrap_or_else(|_| Err("the journal writer stopped".to_owned()));
+            if let Err(e) = written {
+                tracing::error!(sale = %sale.reference, "sale not recorded, no QR asked for: {e}");
+                outbox.send(Event::QrFailed {
+                    attempt,
+                    message: format!(
+                        "The sale could not be recorded in the sales journal, so no QR was asked \
+                         for: {e}"
+                    ),
+                });
+                return;
+            }
+        }
         let event = match gateway.request_qr(&sale).await {
             Ok(grant) => match vetting::vet(&sale, grant, expected_payee_vpa.as_deref()) {
                 Ok(qr) => {
@@ -93,6 +116,8 @@ pub struct QrRequest {
     pub attempt: u64,
     pub requested_at: Instant,
     pub expected_payee_vpa: Option<String>,
+    /// Where the sale is recorded before the gateway is asked.
+    pub journal: Option<journal::Writer>,
 }
 
 /// Polls the gateway every `interval` (backing off to a minute after errors) until the sale is

@@ -29,6 +29,11 @@ impl SaleRef {
         Self(format!("CQ{millis}{pid:04X}{count:03X}"))
     }
 
+    /// A reference as the sales journal recorded it (to ask the gateway about that sale again).
+    pub fn from_journal(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
     /// The reference as text.
     pub fn as_str(&self) -> &str {
         &self.0

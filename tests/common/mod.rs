@@ -46,3 +46,21 @@ pub fn harness(app: CounterApp, size: [f32; 2]) -> Harness<'static, CounterApp> 
     harness.run_steps(2);
     harness
 }
+
+/// Steps frames in real time (for the background tasks) until `done` holds for the screen, for
+/// up to five seconds, then draws two more frames.
+pub fn wait_for_screen(
+    harness: &mut Harness<'static, CounterApp>,
+    what: &str,
+    done: impl Fn(&counterqr::app::flow::Screen) -> bool,
+) {
+    for _ in 0..500 {
+        if done(harness.state().screen()) {
+            harness.run_steps(2);
+            return;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("never reached: {what}");
+}
