@@ -475,6 +475,11 @@ impl Journal {
             .optional()?)
     }
 
+    /// The shop's time zone.
+    pub fn offset(&self) -> UtcOffset {
+        self.offset
+    }
+
     /// Today, in the shop's time zone.
     pub fn today(&self, now: OffsetDateTime) -> Date {
         now.to_offset(self.offset).date()

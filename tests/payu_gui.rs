@@ -13,8 +13,11 @@ use base64::Engine as _;
 use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::domain::emv;
+use counterqr::domain::{Customer, Paise, Sale};
+use counterqr::gateway::ProviderId;
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::payu::{CHECK_STATUS, GENERATE, OutputType, PayuGateway, PayuSettings};
+use counterqr::journal::{self, Journal, Outcome, Source};
 use counterqr::render::QrMatrix;
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use counterqr::sound::Cue;
@@ -70,6 +73,8 @@ struct Till {
     clock: TestClock,
     paid: Arc<AtomicBool>,
     sounds: Arc<Mutex<Vec<Cue>>>,
+    writer: journal::Writer,
+    _dir: tempfile::TempDir,
     _server: MockServer,
     _runtime: tokio::runtime::Runtime,
 }
@@ -114,6 +119,9 @@ fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
     let gateway = PayuGateway::new(http, settings, Arc::new(store)).unwrap();
     let sounds = Arc::new(Mutex::new(Vec::new()));
     let heard = sounds.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(&dir.path().join("journal.sqlite3"), time::UtcOffset::UTC).unwrap();
+    let writer = journal::Writer::start(Arc::new(journal)).unwrap();
     let clock = TestClock::new();
     let app = CounterApp::new(
         Arc::new(gateway),
@@ -122,6 +130,7 @@ fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
         AppOptions {
             expected_payee_vpa: Some(VPA.to_owned()),
             sounds: Arc::new(move |cue, _| heard.lock().unwrap().push(cue)),
+            journal: Some(writer.clone()),
             ..AppOptions::default()
         },
     );
@@ -131,6 +140,8 @@ fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
         clock,
         paid,
         sounds,
+        writer,
+        _dir: dir,
         _server: server,
         _runtime: runtime,
     };
@@ -231,4 +242,46 @@ fn payus_own_image_is_shown_after_its_qr_is_read_back() {
     assert!(shown.qr.grant.picture.is_some(), "PayU's picture is used");
     assert!(till.shows(QR_LABEL));
     assert!(till.shows("₹500.00"));
+}
+
+#[test]
+fn check_status_on_the_history_screen_records_a_payment_found_later() {
+    let answer = ResponseTemplate::new(200).set_body_raw(
+        json!({ "qrString": bqr_500() }).to_string(),
+        "application/json",
+    );
+    let mut till = till(answer, OutputType::String);
+    // A sale from an earlier run of the till, withdrawn before PayU said anything.
+    let earlier = Sale::new(Paise::from_rupees(500), Customer::default());
+    let journal = till.writer.journal();
+    let at = time::OffsetDateTime::now_utc();
+    journal
+        .record_requested(&earlier, ProviderId::Payu, Source::Window, at)
+        .unwrap();
+    journal
+        .record_outcome(&earlier.reference, Outcome::Cancelled, None, at)
+        .unwrap();
+    till.paid.store(true, Ordering::SeqCst);
+
+    till.harness.key_press(Key::H);
+    till.harness.run_steps(3);
+    assert!(
+        till.shows("cancelled: 1"),
+        "withdrawn before PayU said anything"
+    );
+    till.harness.get_by_label("Check status").click();
+    for _ in 0..300 {
+        till.harness.step();
+        if till.shows("is PAID") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    till.harness.run_steps(2);
+    assert!(till.shows("is PAID (bank reference 612345678901)"));
+    assert!(till.shows("paid: 1"), "the list shows it");
+    let today = till.writer.journal().today(time::OffsetDateTime::now_utc());
+    let records = till.writer.journal().sales_between(today, today).unwrap();
+    assert_eq!(records[0].outcome, Outcome::Paid);
+    assert_eq!(records[0].bank_reference.as_deref(), Some("612345678901"));
 }

@@ -19,6 +19,8 @@ pub struct HistoryPanel {
     pub message: Option<String>,
     /// The sale whose status is being asked for.
     pub checking: Option<String>,
+    /// The shop's time zone, for the times shown.
+    pub offset: time::UtcOffset,
 }
 
 /// What the cashier asked for.
@@ -44,6 +46,7 @@ impl HistoryPanel {
             problem: None,
             message: None,
             checking: None,
+            offset: journal.offset(),
         };
         panel.load(journal, day);
         panel
@@ -90,7 +93,7 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
         }
         let label = ui.label("Day (YYYY-MM-DD)");
         let field = ui
-            .add(egui::TextEdit::singleline(&mut panel.day_text).desired_width(120.0))
+            .add(egui::TextEdit::singleline(&mut panel.day_text).desired_width(150.0))
             .labelled_by(label.id);
         if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             action = Some(HistoryAction::ShowTyped);
@@ -138,16 +141,9 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
         .column(Column::auto().at_least(110.0))
         .column(Column::auto().at_least(70.0))
         .column(Column::auto().at_least(150.0))
-        .column(Column::remainder())
+        .column(Column::remainder().clip(true))
         .header(26.0, |mut header| {
-            for title in [
-                "Time (UTC)",
-                "Amount",
-                "Outcome",
-                "Provider",
-                "Sale",
-                "Details",
-            ] {
+            for title in ["Time", "Amount", "Outcome", "Provider", "Sale", "Details"] {
                 header.col(|ui| {
                     ui.label(RichText::new(title).font(bold(16.0)));
                 });
@@ -155,12 +151,12 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
         })
         .body(|mut body| {
             for record in &panel.records {
-                body.row(30.0, |mut row| {
+                body.row(36.0, |mut row| {
                     row.col(|ui| {
-                        ui.label(record.created_at.get(11..19).unwrap_or(&record.created_at));
+                        ui.label(local_time(&record.created_at, panel.offset));
                     });
                     row.col(|ui| {
-                        ui.label(RichText::new(record.amount().to_string()).font(bold(16.0)));
+                        ui.label(RichText::new(record.amount().to_string()).font(bold(18.0)));
                     });
                     row.col(|ui| {
                         ui.label(outcome_words(record.outcome));
@@ -188,6 +184,16 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
             }
         });
     action
+}
+
+/// A stored UTC time as the shop's clock shows it (`HH:MM:SS`).
+fn local_time(created_at: &str, offset: time::UtcOffset) -> String {
+    time::OffsetDateTime::parse(created_at, &time::format_description::well_known::Rfc3339)
+        .map(|t| {
+            let t = t.to_offset(offset);
+            format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+        })
+        .unwrap_or_else(|_| created_at.to_owned())
 }
 
 /// An outcome as the cashier reads it.
