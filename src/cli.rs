@@ -527,6 +527,15 @@ fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> anyhow::Result<Sal
     Ok(sale)
 }
 
+/// The window's icon (the same picture the desktop entry uses).
+fn window_icon() -> Arc<egui::IconData> {
+    const PNG: &[u8] = include_bytes!("../assets/icons/counterqr-64.png");
+    Arc::new(eframe::icon_data::from_png_bytes(PNG).unwrap_or_else(|e| {
+        tracing::warn!("the window icon could not be read: {e}");
+        egui::IconData::default()
+    }))
+}
+
 /// Opens the window. A settings problem does not stop the till: it runs in training mode (which
 /// cannot take money) with the problem shown on every screen until it is fixed.
 fn run_gui(
@@ -579,7 +588,8 @@ fn run_gui(
             .with_app_id("counterqr")
             .with_inner_size([1024.0, 720.0])
             .with_min_inner_size([640.0, 480.0])
-            .with_fullscreen(fullscreen),
+            .with_fullscreen(fullscreen)
+            .with_icon(window_icon()),
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
