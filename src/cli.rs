@@ -42,6 +42,14 @@ pub struct Cli {
     #[arg(long)]
     fullscreen: bool,
 
+    /// Kiosk start: full-screen with no window decorations (or `kiosk = true` in the settings).
+    #[arg(long)]
+    kiosk: bool,
+
+    /// How the window is drawn [default: the settings' `renderer`, else glow]
+    #[arg(long, value_enum)]
+    renderer: Option<config::Renderer>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -182,7 +190,12 @@ fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
     let config_path = config::config_path(cli.config.as_deref())?;
     match cli.command {
         None => {
-            run_gui(&config_path, &data_dir, offset, cli.fullscreen).map(|()| ExitCode::SUCCESS)
+            let look = Look {
+                fullscreen: cli.fullscreen,
+                kiosk: cli.kiosk,
+                renderer: cli.renderer,
+            };
+            run_gui(&config_path, &data_dir, offset, look).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Request(args)) => {
             let config = Config::load(&config_path)?;
@@ -527,6 +540,27 @@ fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> anyhow::Result<Sal
     Ok(sale)
 }
 
+/// How the window is asked to look on the command line.
+struct Look {
+    fullscreen: bool,
+    kiosk: bool,
+    renderer: Option<config::Renderer>,
+}
+
+/// The eframe renderer for a choice; wgpu only where this build has it.
+fn eframe_renderer(choice: config::Renderer) -> anyhow::Result<eframe::Renderer> {
+    match choice {
+        config::Renderer::Glow => Ok(eframe::Renderer::Glow),
+        #[cfg(feature = "wgpu")]
+        config::Renderer::Wgpu => Ok(eframe::Renderer::Wgpu),
+        #[cfg(not(feature = "wgpu"))]
+        config::Renderer::Wgpu => anyhow::bail!(
+            "this build draws with glow (OpenGL) only; for wgpu, build with \
+             `cargo build --release --features wgpu`, or use --renderer glow"
+        ),
+    }
+}
+
 /// The window's icon (the same picture the desktop entry uses).
 fn window_icon() -> Arc<egui::IconData> {
     const PNG: &[u8] = include_bytes!("../assets/icons/counterqr-64.png");
@@ -542,8 +576,13 @@ fn run_gui(
     config_path: &Path,
     data_dir: &Path,
     offset: Option<time::UtcOffset>,
-    fullscreen_flag: bool,
+    look: Look,
 ) -> anyhow::Result<()> {
+    let chosen = match Config::load(config_path) {
+        Ok(config) => look.renderer.unwrap_or(config.renderer),
+        Err(_) => look.renderer.unwrap_or_default(),
+    };
+    let renderer = eframe_renderer(chosen)?;
     let _window_lock = window_lock(data_dir)?.context(
         "counterqr is already open on this PC (one window per till); switch to it instead",
     )?;
@@ -581,7 +620,8 @@ fn run_gui(
         tracing::error!("{problem}");
     }
     tracing::info!(provider = gateway.id().as_str(), config = %config_path.display(), "starting");
-    let fullscreen = fullscreen_flag || config.start_fullscreen;
+    let kiosk = look.kiosk || config.kiosk;
+    let fullscreen = look.fullscreen || config.start_fullscreen || kiosk;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("counterqr")
@@ -589,8 +629,9 @@ fn run_gui(
             .with_inner_size([1024.0, 720.0])
             .with_min_inner_size([640.0, 480.0])
             .with_fullscreen(fullscreen)
+            .with_decorations(!kiosk)
             .with_icon(window_icon()),
-        renderer: eframe::Renderer::Glow,
+        renderer,
         ..Default::default()
     };
     let handle = runtime.handle().clone();
@@ -614,6 +655,7 @@ fn run_gui(
                     secrets: Arc::new(secrets::os_keyring),
                     sounds: crate::sound::speaker(),
                     journal: Some(journal),
+                    autostart: crate::autostart::default_path().zip(std::env::current_exe().ok()),
                 },
             );
             Ok(Box::new(app))

@@ -17,8 +17,13 @@ pub const CONFIG_FILE_NAME: &str = "config.toml";
 pub struct Config {
     /// Which payment provider makes the QRs: `training` or `upi`.
     pub provider: ProviderId,
-    /// Open the window full-screen (kiosk) at start.
+    /// Open the window full-screen at start.
     pub start_fullscreen: bool,
+    /// Kiosk start: full-screen with no window decorations, for counters that boot straight into
+    /// the till.
+    pub kiosk: bool,
+    /// How the window is drawn: `glow` (OpenGL, cheap on old and driverless PCs) or `wgpu`.
+    pub renderer: Renderer,
     /// The shop's name, shown on the entry screen; empty for none.
     pub shop_name: String,
     /// A PNG or JPEG of the shop's logo, shown on the entry screen; empty for none.
@@ -41,6 +46,8 @@ impl Default for Config {
         Self {
             provider: ProviderId::Training,
             start_fullscreen: false,
+            kiosk: false,
+            renderer: Renderer::Glow,
             shop_name: String::new(),
             shop_logo: String::new(),
             sound_volume: 70,
@@ -127,6 +134,17 @@ impl Default for OqpayConfig {
             default_customer_email: String::new(),
         }
     }
+}
+
+/// How the window is drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Renderer {
+    /// OpenGL through glow: the default, and far cheaper than wgpu under software rendering.
+    #[default]
+    Glow,
+    /// wgpu (Vulkan, Metal, DirectX 12, or OpenGL ES). Only in builds with `--features wgpu`.
+    Wgpu,
 }
 
 /// Which PayU host to use.

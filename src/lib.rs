@@ -4,6 +4,7 @@
 //! the command line that shares the same core.
 
 pub mod app;
+pub mod autostart;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -283,3 +283,20 @@ fn history_lists_todays_sales_from_the_journal() {
     let empty = env.run(&["history", "--from", "2020-01-01", "--csv"]);
     assert_eq!(stdout(&empty).lines().count(), 1, "only the header");
 }
+
+#[test]
+fn the_wgpu_renderer_needs_a_build_with_it() {
+    if cfg!(feature = "wgpu") {
+        return; // this build has it: the window would open
+    }
+    let env = Env::new(FAST_TRAINING);
+    let output = env.run(&["--renderer", "wgpu"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--features wgpu"),
+        "{}",
+        stderr(&output)
+    );
+    let bad = env.run(&["--renderer", "vulkan"]);
+    assert_eq!(bad.status.code(), Some(2), "not a renderer");
+}

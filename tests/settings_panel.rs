@@ -59,6 +59,10 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
             config_path: Some(path.clone()),
             config_problem,
             secrets: Arc::new(move || Ok(opener_store.clone() as Arc<dyn SecretStore>)),
+            autostart: Some((
+                dir.path().join("autostart").join("counterqr.desktop"),
+                PathBuf::from("/usr/bin/counterqr"),
+            )),
             ..AppOptions::default()
         },
     );
@@ -353,4 +357,34 @@ fn a_shop_logo_must_be_an_image_and_then_shows_on_the_entry_screen() {
     assert!(!till.panel_is_open());
     assert_eq!(load(&till.path).shop_logo, logo.to_str().unwrap());
     assert!(till.shows("Shop logo"), "the logo is on the entry screen");
+}
+
+#[test]
+fn autostart_writes_and_removes_the_login_entry_and_kiosk_is_saved() {
+    let mut till = till(None, MemoryStore::default());
+    let entry = till
+        .path
+        .with_file_name("autostart")
+        .join("counterqr.desktop");
+    till.press(Modifiers::NONE, Key::F2);
+    till.harness
+        .get_by_label("Start counterqr when this user logs in")
+        .click();
+    till.harness
+        .get_by_label("Kiosk start (full-screen, no window frame)")
+        .click();
+    till.harness.run_steps(2);
+    till.save();
+    assert!(!till.panel_is_open(), "saved");
+    let text = std::fs::read_to_string(&entry).expect("the autostart entry is written");
+    assert!(text.contains("Exec=\"/usr/bin/counterqr\""), "{text}");
+    assert!(load(&till.path).kiosk);
+
+    till.press(Modifiers::NONE, Key::F2);
+    till.harness
+        .get_by_label("Start counterqr when this user logs in")
+        .click();
+    till.harness.run_steps(2);
+    till.save();
+    assert!(!entry.exists(), "unticked: the entry is removed");
 }

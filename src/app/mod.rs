@@ -59,6 +59,8 @@ pub struct AppOptions {
     pub sounds: SoundOut,
     /// The sales journal; `None`: sales are not recorded (tests that do not look at it).
     pub journal: Option<journal::Writer>,
+    /// Where the autostart entry goes, and the program it starts; `None`: no autostart choice.
+    pub autostart: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for AppOptions {
@@ -73,6 +75,7 @@ impl Default for AppOptions {
             secrets: Arc::new(|| Err(SecretError::Unreachable("no keyring configured".into()))),
             sounds: crate::sound::silent(),
             journal: None,
+            autostart: None,
         }
     }
 }
@@ -109,6 +112,7 @@ pub struct CounterApp {
     logo: Option<(String, Option<TextureHandle>)>,
     sounds: SoundOut,
     journal: Option<journal::Writer>,
+    autostart: Option<(PathBuf, PathBuf)>,
     /// The history screen, while it is open.
     history: Option<HistoryPanel>,
     /// Answers to "Check status" on the history screen: the sale, and what the gateway said.
@@ -151,6 +155,7 @@ impl CounterApp {
             logo: None,
             sounds: options.sounds,
             journal: options.journal,
+            autostart: options.autostart,
             history: None,
             checks_tx,
             checks_rx,
@@ -349,8 +354,13 @@ impl CounterApp {
             || "(no settings file: changes cannot be saved)".to_owned(),
             |p| p.display().to_string(),
         );
+        let mut form = SettingsForm::from_config(&self.config);
+        form.autostart = self
+            .autostart
+            .as_ref()
+            .map(|(path, _)| crate::autostart::is_enabled(path));
         self.settings = Some(SettingsPanel {
-            form: SettingsForm::from_config(&self.config),
+            form,
             errors: Vec::new(),
             secret_status,
             path_text,
@@ -424,6 +434,21 @@ impl CounterApp {
             }
         }
         config.save(path).map_err(|e| whole(e.to_string()))?;
+        if let (Some(wanted), Some((entry, program))) = (form.autostart, &self.autostart)
+            && wanted != crate::autostart::is_enabled(entry)
+        {
+            let changed = if wanted {
+                crate::autostart::enable(entry, program)
+            } else {
+                crate::autostart::disable(entry)
+            };
+            changed.map_err(|e| {
+                whole(format!(
+                    "The settings were saved, but the autostart entry {} could not be changed: {e}",
+                    entry.display()
+                ))
+            })?;
+        }
         Ok((config, gateway))
     }
 

@@ -95,6 +95,10 @@ fn error(field: Field, message: impl Into<String>) -> FieldError {
 pub struct SettingsForm {
     pub provider: ProviderId,
     pub start_fullscreen: bool,
+    pub kiosk: bool,
+    /// Start counterqr when this user logs in (an XDG autostart entry, not a setting in the
+    /// file); `None` where this till cannot have one.
+    pub autostart: Option<bool>,
     pub shop_name: String,
     pub max_amount_rupees: String,
     pub expected_payee_vpa: String,
@@ -139,6 +143,8 @@ impl SettingsForm {
         Self {
             provider: c.provider,
             start_fullscreen: c.start_fullscreen,
+            kiosk: c.kiosk,
+            autostart: None,
             shop_name: c.shop_name.clone(),
             max_amount_rupees: c.max_amount_rupees.to_string(),
             expected_payee_vpa: c.expected_payee_vpa.clone(),
@@ -196,6 +202,7 @@ impl SettingsForm {
         let mut c = base.clone();
         c.provider = self.provider;
         c.start_fullscreen = self.start_fullscreen;
+        c.kiosk = self.kiosk;
         c.shop_name = self.shop_name.trim().to_owned();
         c.max_amount_rupees = number(
             &mut errors,
@@ -559,6 +566,17 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
             );
             ui.label("Start full-screen");
             ui.checkbox(&mut form.start_fullscreen, "");
+            ui.end_row();
+            ui.label("Kiosk");
+            ui.checkbox(
+                &mut form.kiosk,
+                "Kiosk start (full-screen, no window frame)",
+            );
+            if let Some(autostart) = &mut form.autostart {
+                ui.end_row();
+                ui.label("Autostart");
+                ui.checkbox(autostart, "Start counterqr when this user logs in");
+            }
             ui.end_row();
         });
 }
