@@ -24,6 +24,13 @@ pub struct Config {
     pub kiosk: bool,
     /// How the window is drawn: `glow` (OpenGL, cheap on old and driverless PCs) or `wgpu`.
     pub renderer: Renderer,
+    /// Where the customer sees the QR: in the cashier's window, or a second window of its own.
+    pub customer_display: CustomerDisplay,
+    /// Where the second window was placed (its top-left corner, in screen points), so it opens
+    /// on the same monitor next time.
+    pub customer_window_position: Option<[i32; 2]>,
+    /// The second window fills its monitor.
+    pub customer_window_fullscreen: bool,
     /// The shop's name, shown on the entry screen; empty for none.
     pub shop_name: String,
     /// A PNG or JPEG of the shop's logo, shown on the entry screen; empty for none.
@@ -48,6 +55,9 @@ impl Default for Config {
             start_fullscreen: false,
             kiosk: false,
             renderer: Renderer::Glow,
+            customer_display: CustomerDisplay::SameWindow,
+            customer_window_position: None,
+            customer_window_fullscreen: false,
             shop_name: String::new(),
             shop_logo: String::new(),
             sound_volume: 70,
@@ -134,6 +144,17 @@ impl Default for OqpayConfig {
             default_customer_email: String::new(),
         }
     }
+}
+
+/// Where the customer sees the QR.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerDisplay {
+    /// The cashier's window shows the QR full size (one screen turned to the customer).
+    #[default]
+    SameWindow,
+    /// A second window for a second monitor facing the customer.
+    SecondWindow,
 }
 
 /// How the window is drawn.

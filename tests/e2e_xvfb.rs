@@ -41,15 +41,44 @@ fn run(program: &str, args: &[&str], display: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+fn wait_for<T>(what: &str, limit: Duration, probe: impl FnMut() -> Option<T>) -> T {
+    wait_for_or(what, limit, probe, String::new)
+}
+
+/// Like [`wait_for`]; on timeout the panic also carries `context()` (say, the app's log).
+fn wait_for_or<T>(
+    what: &str,
+    limit: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+    context: impl Fn() -> String,
+) -> T {
     let start = Instant::now();
     loop {
         if let Some(value) = probe() {
             return value;
         }
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out waiting for {what}\n{}",
+            context()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The end of the app's log files in `data`, for a failure message.
+fn log_tail(data: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(data.join("logs")) else {
+        return format!("(no logs in {})", data.display());
+    };
+    let mut text = String::new();
+    for entry in entries.flatten() {
+        let log = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+        text.push_str(&format!("--- {}\n{tail}\n", entry.path().display()));
+    }
+    text
 }
 
 /// A display number nobody uses.
@@ -96,6 +125,10 @@ impl X {
         wait_for("Xvfb", Duration::from_secs(15), || {
             socket.exists().then_some(())
         });
+        // The socket can appear before the server answers; a client started then fails.
+        wait_for("Xvfb to answer", Duration::from_secs(15), || {
+            run("xdotool", &["getdisplaygeometry"], &display)
+        });
         let bus_path = work.join("bus");
         let bus = format!("unix:path={}", bus_path.display());
         let bus_daemon = spawn(
@@ -132,16 +165,21 @@ impl X {
         )
     }
 
-    /// Waits for the window and gives it the keyboard.
-    fn focus_window(&self) {
-        let window = wait_for("the counterqr window", Duration::from_secs(60), || {
-            run(
-                "xdotool",
-                &["search", "--onlyvisible", "--name", "counterqr"],
-                &self.display,
-            )
-            .and_then(|out| out.lines().next().map(str::to_owned))
-        });
+    /// Waits for the window (of the app logging to `data`) and gives it the keyboard.
+    fn focus_window(&self, data: &Path) {
+        let window = wait_for_or(
+            "the counterqr window",
+            Duration::from_secs(60),
+            || {
+                run(
+                    "xdotool",
+                    &["search", "--onlyvisible", "--name", "counterqr"],
+                    &self.display,
+                )
+                .and_then(|out| out.lines().next().map(str::to_owned))
+            },
+            || log_tail(data),
+        );
         run(
             "xdotool",
             &["windowfocus", "--sync", &window],
@@ -187,8 +225,9 @@ fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let x = X::start(work.path());
-    let _app = x.counterqr(&config, &work.path().join("data"));
-    x.focus_window();
+    let data = work.path().join("data");
+    let _app = x.counterqr(&config, &data);
+    x.focus_window(&data);
     let display = x.display.clone();
 
     let mut screen = Screen {
@@ -264,7 +303,7 @@ fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let x = X::start(work.path());
     let mut app = x.counterqr(&config, &data);
-    x.focus_window();
+    x.focus_window(&data);
     run("xdotool", &["type", "--delay", "40", "777"], &x.display).expect("type");
     run("xdotool", &["key", "Return"], &x.display).expect("Enter");
     let row = wait_for("the sale in the journal", Duration::from_secs(20), || {
@@ -283,7 +322,7 @@ fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
     app.0.wait().expect("reaped");
 
     let _restarted = x.counterqr(&config, &data);
-    x.focus_window();
+    x.focus_window(&data);
     let csv = history_csv(&config, &data);
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",777.00,")).collect();
     assert_eq!(rows.len(), 1, "{csv}");

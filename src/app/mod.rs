@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, TextureHandle, TextureOptions, Ui};
 
+mod customer;
 pub mod flow;
 pub mod history;
 pub mod settings;
@@ -15,7 +16,7 @@ pub mod style;
 mod views;
 mod worker;
 
-use crate::config::Config;
+use crate::config::{Config, CustomerDisplay};
 use crate::domain::SaleRef;
 use crate::domain::{FormError, SaleForm};
 use crate::gateway::{self, Gateway};
@@ -24,6 +25,7 @@ use crate::journal::{self, Outcome, PaidHow};
 use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
 use crate::setup;
 use crate::sound::{Cue, SoundOut};
+use customer::CustomerView;
 use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
 use history::{HistoryAction, HistoryPanel};
 use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
@@ -113,6 +115,8 @@ pub struct CounterApp {
     sounds: SoundOut,
     journal: Option<journal::Writer>,
     autostart: Option<(PathBuf, PathBuf)>,
+    /// Where the customer's window last was (top-left, in points), to remember it.
+    customer_position: Option<egui::Pos2>,
     /// The history screen, while it is open.
     history: Option<HistoryPanel>,
     /// Answers to "Check status" on the history screen: the sale, and what the gateway said.
@@ -156,6 +160,7 @@ impl CounterApp {
             sounds: options.sounds,
             journal: options.journal,
             autostart: options.autostart,
+            customer_position: None,
             history: None,
             checks_tx,
             checks_rx,
@@ -214,7 +219,76 @@ impl CounterApp {
                 self.apply_action(action, now, &ctx);
             }
         }
+        if self.config.customer_display == CustomerDisplay::SecondWindow {
+            self.customer_window(&ctx, now);
+        }
         self.schedule_repaint(&ctx, now);
+    }
+
+    /// The customer's own window (a second viewport), for a monitor facing the customer. Its
+    /// close button is ignored: only the settings take it away.
+    fn customer_window(&mut self, ctx: &egui::Context, now: Instant) {
+        let mut builder = egui::ViewportBuilder::default()
+            .with_title("counterqr — customer display")
+            .with_app_id("counterqr-customer")
+            .with_inner_size([1024.0, 720.0])
+            .with_fullscreen(self.config.customer_window_fullscreen);
+        if let Some([x, y]) = self.config.customer_window_position {
+            builder = builder.with_position([x as f32, y as f32]);
+        }
+        let logo = self.logo(ctx);
+        let qr = match self.flow.screen() {
+            Screen::ShowingQr(shown) => self
+                .qr_texture
+                .as_ref()
+                .filter(|(payload, _)| *payload == shown.qr.grant.payload)
+                .map(|(_, texture)| texture.clone()),
+            _ => None,
+        };
+        let view = CustomerView {
+            screen: self.flow.screen(),
+            now,
+            shop_name: &self.config.shop_name,
+            logo: logo.as_ref(),
+            qr: qr.as_ref(),
+            training: self.gateway.is_training(),
+        };
+        let id = egui::ViewportId::from_hash_of("counterqr-customer");
+        let placed = ctx.show_viewport_immediate(id, builder, |ui, _class| {
+            if ui.ctx().input(|i| i.viewport().close_requested()) {
+                ui.ctx()
+                    .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            }
+            egui::CentralPanel::default_margins().show(ui, |ui| customer::customer_ui(ui, &view));
+            ui.ctx().input(|i| i.viewport().outer_rect).map(|r| r.min)
+        });
+        self.customer_position = placed.or(self.customer_position);
+    }
+
+    /// F10: the customer's window fills its monitor (or stops), and where it is is remembered in
+    /// the settings file, so it opens there tomorrow.
+    fn toggle_customer_fullscreen(&mut self) {
+        let mut config = self.config.clone();
+        config.customer_window_fullscreen = !config.customer_window_fullscreen;
+        if let Some(at) = self.customer_position {
+            config.customer_window_position = Some([at.x.round() as i32, at.y.round() as i32]);
+        }
+        let saved = match &self.config_path {
+            Some(path) if self.config_problem.is_none() => {
+                config.save(path).map_err(|e| e.to_string())
+            }
+            _ => Err("the settings file cannot be written".to_owned()),
+        };
+        let state = if config.customer_window_fullscreen {
+            "full screen"
+        } else {
+            "a window"
+        };
+        self.notice = Some(match saved {
+            Ok(()) => format!("Customer display: {state}, remembered for the next start."),
+            Err(e) => format!("Customer display: {state} (not remembered: {e})."),
+        });
+        self.config = config;
     }
 
     /// The settings panel in place of the sale's screen; Esc closes it, Ctrl+S saves.
@@ -459,6 +533,11 @@ impl CounterApp {
             self.fullscreen = !self.fullscreen;
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
         }
+        if self.config.customer_display == CustomerDisplay::SecondWindow
+            && key(egui::Modifiers::NONE, Key::F10)
+        {
+            self.toggle_customer_fullscreen();
+        }
         let settings_key =
             key(egui::Modifiers::NONE, Key::F2) || key(egui::Modifiers::COMMAND, Key::Comma);
         if settings_key && self.settings.is_none() {
@@ -568,6 +647,7 @@ impl CounterApp {
                         .map(|(_, texture)| texture),
                     now,
                     by_hand: !self.gateway.confirms_payment(),
+                    compact: self.config.customer_display == CustomerDisplay::SecondWindow,
                 };
                 views::qr_ui(ui, &view)
             }

@@ -5,7 +5,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::style::{FAILED_RED, bold};
-use crate::config::{Config, EXPIRY_SECS_RANGE, PayuEnvironment};
+use crate::config::{Config, CustomerDisplay, EXPIRY_SECS_RANGE, PayuEnvironment};
 use crate::domain::customer::{is_email, normalise_mobile};
 use crate::domain::invoice::is_pin_code;
 use crate::domain::upi::is_valid_vpa;
@@ -25,6 +25,17 @@ const PROVIDERS: [(ProviderId, &str); 4] = [
     (
         ProviderId::Payu,
         "PayU (Dynamic Bharat QR, confirms payment)",
+    ),
+];
+
+const CUSTOMER_DISPLAYS: [(CustomerDisplay, &str); 2] = [
+    (
+        CustomerDisplay::SameWindow,
+        "Same window (one screen, turned to the customer)",
+    ),
+    (
+        CustomerDisplay::SecondWindow,
+        "Second window (a monitor facing the customer)",
     ),
 ];
 
@@ -96,6 +107,7 @@ pub struct SettingsForm {
     pub provider: ProviderId,
     pub start_fullscreen: bool,
     pub kiosk: bool,
+    pub customer_display: CustomerDisplay,
     /// Start counterqr when this user logs in (an XDG autostart entry, not a setting in the
     /// file); `None` where this till cannot have one.
     pub autostart: Option<bool>,
@@ -144,6 +156,7 @@ impl SettingsForm {
             provider: c.provider,
             start_fullscreen: c.start_fullscreen,
             kiosk: c.kiosk,
+            customer_display: c.customer_display,
             autostart: None,
             shop_name: c.shop_name.clone(),
             max_amount_rupees: c.max_amount_rupees.to_string(),
@@ -203,6 +216,7 @@ impl SettingsForm {
         c.provider = self.provider;
         c.start_fullscreen = self.start_fullscreen;
         c.kiosk = self.kiosk;
+        c.customer_display = self.customer_display;
         c.shop_name = self.shop_name.trim().to_owned();
         c.max_amount_rupees = number(
             &mut errors,
@@ -563,6 +577,12 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                 "Sound volume (0 = mute)",
                 &mut form.sound_volume,
                 problem(Field::SoundVolume),
+            );
+            choice_row(
+                ui,
+                "Customer display",
+                &mut form.customer_display,
+                &CUSTOMER_DISPLAYS,
             );
             ui.label("Start full-screen");
             ui.checkbox(&mut form.start_fullscreen, "");

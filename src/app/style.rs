@@ -17,6 +17,8 @@ pub const PAID_GREEN: Color32 = Color32::from_rgb(0x1b, 0x6e, 0x2a);
 pub const FAILED_RED: Color32 = Color32::from_rgb(0xb0, 0x1c, 0x1c);
 /// Dark amber for expiry.
 pub const EXPIRED_AMBER: Color32 = Color32::from_rgb(0x8a, 0x4b, 0x00);
+/// Text on the customer's display: near-black on the light background.
+pub const INK: Color32 = Color32::from_rgb(0x1f, 0x1f, 0x1f);
 /// The training strip: black on yellow.
 pub const TRAINING_YELLOW: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
 
@@ -68,4 +70,51 @@ pub fn install(ctx: &egui::Context) {
         // A blinking cursor wakes the app twice a second all day long; a steady one reads as well.
         style.visuals.text_cursor.blink = false;
     });
+}
+
+/// WCAG 2 contrast ratio between two colours (1 to 21).
+pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let channel = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_colour_pair_on_screen_passes_wcag_aa() {
+        // The light theme's panel background, and white (the QR's paper, buttons).
+        let backgrounds = [egui::Visuals::light().panel_fill, Color32::WHITE];
+        for background in backgrounds {
+            for (name, text) in [
+                ("ink", INK),
+                ("paid", PAID_GREEN),
+                ("failed", FAILED_RED),
+                ("expired", EXPIRED_AMBER),
+            ] {
+                let ratio = contrast_ratio(text, background);
+                assert!(ratio >= 4.5, "{name} on {background:?}: {ratio:.2}");
+            }
+        }
+        // White marks and words on the coloured status bars and circles.
+        for fill in [PAID_GREEN, FAILED_RED, EXPIRED_AMBER] {
+            assert!(contrast_ratio(Color32::WHITE, fill) >= 4.5, "{fill:?}");
+        }
+        assert!(contrast_ratio(Color32::BLACK, TRAINING_YELLOW) >= 4.5);
+        // The check itself: black on white is 21:1, a colour on itself 1:1.
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast_ratio(PAID_GREEN, PAID_GREEN) - 1.0).abs() < 0.001);
+    }
 }

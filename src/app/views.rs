@@ -188,18 +188,21 @@ pub struct QrView<'a> {
     pub now: Instant,
     /// The cashier ends the sale by hand (the gateway cannot confirm payment).
     pub by_hand: bool,
+    /// The customer has a window of their own: this is the cashier's smaller copy.
+    pub compact: bool,
 }
 
 /// The customer-facing QR: as large as fits, the amount, the payee and the countdown.
 pub fn qr_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
     let rect = ui.available_rect_before_wrap();
     let landscape = rect.width() > rect.height() * 1.15;
+    let largest = if view.compact { 260.0 } else { f32::INFINITY };
     let (qr_rect, info_rect) = if landscape {
-        let side = rect.height().min(rect.width() * 0.56);
+        let side = rect.height().min(rect.width() * 0.56).min(largest);
         let (left, right) = rect.split_left_right_at_x(rect.left() + side);
         (left, right.shrink2(egui::vec2(16.0, 0.0)))
     } else {
-        let side = rect.width().min(rect.height() * 0.58);
+        let side = rect.width().min(rect.height() * 0.58).min(largest);
         let (top, bottom) = rect.split_top_bottom_at_y(rect.top() + side);
         (top, bottom)
     };
@@ -229,7 +232,7 @@ pub fn qr_ui(ui: &mut Ui, view: &QrView<'_>) -> Option<UiAction> {
 /// Draws the QR texture centred in `area`, as large as fits. When it can be enlarged, it is by a
 /// whole number of pixels per texel, so every module is the same size and edges stay sharp (a
 /// gateway's own picture larger than the area is scaled down smoothly instead).
-fn qr_image_ui(ui: &mut Ui, area: egui::Rect, texture: Option<&TextureHandle>) {
+pub(super) fn qr_image_ui(ui: &mut Ui, area: egui::Rect, texture: Option<&TextureHandle>) {
     let Some(texture) = texture else { return };
     let pixels_per_point = ui.ctx().pixels_per_point();
     let [w, h] = texture.size().map(|n| n.max(1) as f32);

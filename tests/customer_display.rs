@@ -1,0 +1,144 @@
+//! The customer's display in a second window (an egui viewport, embedded by the test harness):
+//! its content idle, during a sale, paid and expired, beside the cashier's window.
+
+// Test helpers stop loudly on what cannot happen in a working test environment.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use counterqr::app::flow::Screen;
+use counterqr::app::{AppOptions, CounterApp};
+use counterqr::config::{Config, CustomerDisplay};
+use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+mod common;
+use common::TestClock;
+
+const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
+
+struct Till {
+    harness: Harness<'static, CounterApp>,
+    clock: TestClock,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn till(display: CustomerDisplay) -> Till {
+    till_saving_to(display, None)
+}
+
+fn till_saving_to(display: CustomerDisplay, config_path: Option<std::path::PathBuf>) -> Till {
+    let runtime = common::runtime();
+    let clock = TestClock::new();
+    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
+        min_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+        ..TrainingSettings::default()
+    }));
+    let config = Config {
+        shop_name: "Sharma Stores".into(),
+        customer_display: display,
+        ..Config::default()
+    };
+    let app = CounterApp::new(
+        gateway,
+        runtime.handle().clone(),
+        clock.as_clock(),
+        AppOptions {
+            config,
+            config_path,
+            ..AppOptions::default()
+        },
+    );
+    Till {
+        harness: common::harness(app, [1400.0, 900.0]),
+        clock,
+        _runtime: runtime,
+    }
+}
+
+impl Till {
+    fn count(&self, label: &str) -> usize {
+        self.harness.query_all_by_label_contains(label).count()
+    }
+
+    fn sell_500(&mut self) {
+        self.harness.get_by_label("Amount (₹)").type_text("500");
+        self.harness.run_steps(2);
+        self.harness.key_press(Key::Enter);
+        self.harness.run_steps(1);
+        common::wait_for_screen(&mut self.harness, "the QR", |s| {
+            matches!(s, Screen::ShowingQr(_))
+        });
+    }
+}
+
+#[test]
+fn the_customer_window_follows_the_sale() {
+    let mut till = till(CustomerDisplay::SecondWindow);
+    assert_eq!(
+        till.count("Scan & pay with any UPI app"),
+        1,
+        "idle: what to do"
+    );
+    assert!(till.count("Sharma Stores") >= 2, "the shop on both windows");
+    assert_eq!(till.count(QR_LABEL), 0);
+
+    till.sell_500();
+    assert_eq!(
+        till.count(QR_LABEL),
+        2,
+        "the customer's QR and the cashier's copy"
+    );
+    assert_eq!(
+        till.count("◷ Valid for 5:00"),
+        1,
+        "the countdown, with a symbol"
+    );
+    assert_eq!(till.count("Scan & pay with any UPI app"), 0);
+    till.clock.advance(Duration::from_secs(61));
+    till.harness.run_steps(2);
+    assert_eq!(till.count("◷ Valid for 3:59"), 1, "it counts down");
+
+    till.harness.key_press(Key::P);
+    till.harness.run_steps(2);
+    assert_eq!(till.count("₹500.00 received. Thank you!"), 1);
+    assert_eq!(till.count(QR_LABEL), 0, "no QR once paid");
+
+    till.harness.key_press(Key::Enter);
+    till.harness.run_steps(2);
+    till.sell_500();
+    till.clock.advance(Duration::from_secs(300));
+    till.harness.run_steps(2);
+    assert_eq!(till.count(QR_LABEL), 0, "an expired QR leaves both windows");
+    assert_eq!(till.count("QR expired"), 2, "both windows say it in words");
+    assert_eq!(
+        till.count("Please do not pay this QR. Ask the cashier for a new one."),
+        1
+    );
+}
+
+#[test]
+fn with_one_window_there_is_no_customer_window() {
+    let mut till = till(CustomerDisplay::SameWindow);
+    assert_eq!(till.count("Scan & pay with any UPI app"), 0);
+    till.sell_500();
+    assert_eq!(till.count(QR_LABEL), 1);
+}
+
+#[test]
+fn f10_puts_the_customer_window_full_screen_and_remembers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let mut till = till_saving_to(CustomerDisplay::SecondWindow, Some(path.clone()));
+    till.harness.key_press(Key::F10);
+    till.harness.run_steps(2);
+    assert!(Config::load(&path).unwrap().customer_window_fullscreen);
+    assert_eq!(till.count("remembered for the next start"), 1);
+    till.harness.key_press(Key::F10);
+    till.harness.run_steps(2);
+    assert!(!Config::load(&path).unwrap().customer_window_fullscreen);
+}
