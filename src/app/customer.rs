@@ -26,6 +26,51 @@ pub struct CustomerView<'a> {
 /// from two metres on a 15" screen.
 pub const AMOUNT_SHARE: f32 = 0.12;
 
+/// Bold digits are about this many ems wide.
+const DIGIT_EM: f32 = 0.68;
+
+/// Where the QR and the amount go on the customer's window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SaleLayout {
+    /// The QR's side.
+    pub qr_side: f32,
+    /// The amount's font size.
+    pub amount_size: f32,
+    /// The text beside the QR (wide screens), or under it.
+    pub beside: bool,
+}
+
+/// For a window of `size` showing an amount of `chars` characters: the amount gets
+/// [`AMOUNT_SHARE`] of the height (on a landscape screen; a portrait one is too narrow for a
+/// lakh at that size, so there it fills the width), and the QR what is left beside it. When the text would not
+/// fit beside a QR a third of the width wide (a 4:3 screen and a lakh), it goes under the QR.
+pub fn sale_layout(size: Vec2, chars: usize) -> SaleLayout {
+    let amount_size = size.y * AMOUNT_SHARE;
+    let text_width = |font: f32| chars as f32 * DIGIT_EM * font;
+    let need = text_width(amount_size) + 48.0;
+    let beside_side = size.y.min(size.x - need);
+    if size.x > size.y && beside_side >= size.x * 0.35 {
+        return SaleLayout {
+            qr_side: beside_side,
+            amount_size,
+            beside: true,
+        };
+    }
+    let amount_size = amount_size.min((size.x - 48.0) / (chars as f32 * DIGIT_EM));
+    SaleLayout {
+        qr_side: size.x.min(size.y - text_block_height(size.y)),
+        amount_size,
+        beside: false,
+    }
+}
+
+/// The height of the text under the QR: "Scan & pay", the amount, the payee, the countdown.
+fn text_block_height(height: f32) -> f32 {
+    let line = (height * 0.05).clamp(18.0, 60.0);
+    // Line heights run about 1.2 em, with 10 points between items.
+    height * AMOUNT_SHARE * 1.25 + line * 1.2 * 3.0 + 40.0
+}
+
 /// Draws the customer's display into `ui` (the whole window).
 pub fn customer_ui(ui: &mut Ui, view: &CustomerView<'_>) {
     let height = ui.available_height().max(200.0);
@@ -57,22 +102,27 @@ pub fn customer_ui(ui: &mut Ui, view: &CustomerView<'_>) {
         }
         Screen::ShowingQr(shown) => {
             let rect = ui.available_rect_before_wrap();
-            let landscape = rect.width() > rect.height();
-            let (qr_rect, info_rect) = if landscape {
-                let side = rect.height().min(rect.width() * 0.55);
-                let (left, right) = rect.split_left_right_at_x(rect.left() + side);
+            let amount = shown.sale.amount.to_string();
+            let layout = sale_layout(rect.size(), amount.chars().count());
+            let size = layout.amount_size;
+            let (qr_rect, info_rect) = if layout.beside {
+                let (left, right) = rect.split_left_right_at_x(rect.left() + layout.qr_side);
                 (left, right.shrink2(egui::vec2(24.0, 0.0)))
             } else {
-                let side = rect.width().min(rect.height() * 0.6);
-                rect.split_top_bottom_at_y(rect.top() + side)
+                rect.split_top_bottom_at_y(rect.top() + layout.qr_side)
             };
             qr_image_ui(ui, qr_rect, view.qr);
-            ui.scope_builder(egui::UiBuilder::new().max_rect(info_rect), |ui| {
-                let amount = shown.sale.amount.to_string();
-                // The amount as large as the share asks, unless the column is too narrow for it.
-                let by_width = ui.available_width() / (amount.chars().count() as f32 * 0.68);
-                let size = amount_size.min(by_width);
-                ui.add_space(height * 0.06);
+            let info = egui::UiBuilder::new()
+                .max_rect(info_rect)
+                .layout(egui::Layout::top_down(if layout.beside {
+                    egui::Align::Min
+                } else {
+                    egui::Align::Center
+                }));
+            ui.scope_builder(info, |ui| {
+                if layout.beside {
+                    ui.add_space(height * 0.06);
+                }
                 ui.label(RichText::new("Scan & pay").size(line).color(INK));
                 ui.label(RichText::new(amount).font(bold(size)).color(INK));
                 if shown.qr.payload.customer_enters_amount() {
@@ -84,7 +134,9 @@ pub fn customer_ui(ui: &mut Ui, view: &CustomerView<'_>) {
                         .font(bold(line * 0.9))
                         .color(INK),
                 );
-                ui.add_space(line);
+                if layout.beside {
+                    ui.add_space(line);
+                }
                 let left = format_countdown(shown.remaining(view.now));
                 ui.label(
                     RichText::new(format!("◷ Valid for {left}"))
@@ -184,4 +236,45 @@ fn status_ui(ui: &mut Ui, mark: Mark, colour: Color32, word: &str, text: &str, h
                 .color(INK),
         );
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_amount_gets_a_tenth_of_the_height_beside_or_under_a_scannable_qr() {
+        let screens = [
+            (1024.0, 720.0),
+            (800.0, 600.0),
+            (1920.0, 1080.0),
+            (1366.0, 768.0),
+        ];
+        for (w, h) in screens {
+            for amount in ["₹500.00", "₹99,999.99", "₹1,00,000.00"] {
+                let chars = amount.chars().count() as f32;
+                let l = sale_layout(Vec2::new(w, h), amount.chars().count());
+                let what = format!("{amount} on {w}x{h}: {l:?}");
+                assert!(l.amount_size >= h / 10.0, "{what}");
+                assert!(l.qr_side >= w.min(h) * 0.35, "{what}");
+                let text = chars * DIGIT_EM * l.amount_size;
+                if l.beside {
+                    assert!(l.qr_side + text <= w, "{what} overflows");
+                } else {
+                    assert!(text <= w && l.qr_side + text_block_height(h) <= h, "{what}");
+                }
+            }
+        }
+        // A portrait screen is too narrow for a lakh at a tenth of its height: the amount then
+        // fills the width.
+        let l = sale_layout(Vec2::new(720.0, 1280.0), 12);
+        let text = 12.0 * DIGIT_EM * l.amount_size;
+        assert!(
+            !l.beside && (720.0 - 48.0 - 1.0..=720.0).contains(&text),
+            "{l:?}"
+        );
+        // Wide screens keep the text beside the QR; a 4:3 screen and a lakh put it under.
+        assert!(sale_layout(Vec2::new(1920.0, 1080.0), 12).beside);
+        assert!(!sale_layout(Vec2::new(800.0, 600.0), 12).beside);
+    }
 }
