@@ -105,7 +105,9 @@ struct X {
 }
 
 impl X {
-    fn start(work: &Path) -> Self {
+    /// An X server and D-Bus session of their own, their files under `work/name`.
+    fn start(work: &Path, name: &str) -> Self {
+        let work = work.join(name);
         let runtime_dir = work.join("xdg-runtime");
         std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
         let n = free_display();
@@ -224,7 +226,7 @@ fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
     let _turn = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let x = X::start(work.path());
+    let x = X::start(work.path(), "first");
     let data = work.path().join("data");
     let _app = x.counterqr(&config, &data);
     x.focus_window(&data);
@@ -301,7 +303,7 @@ fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
     let _turn = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let x = X::start(work.path());
+    let x = X::start(work.path(), "first");
     let mut app = x.counterqr(&config, &data);
     x.focus_window(&data);
     run("xdotool", &["type", "--delay", "40", "777"], &x.display).expect("type");
@@ -321,6 +323,9 @@ fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
     app.0.kill().expect("kill -9");
     app.0.wait().expect("reaped");
 
+    // The restart gets a fresh X server and session, as after a reboot: the point is what the
+    // journal says, not the old display.
+    let x = X::start(work.path(), "second");
     let _restarted = x.counterqr(&config, &data);
     x.focus_window(&data);
     let csv = history_csv(&config, &data);
