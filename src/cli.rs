@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::flow::LATE_PAYMENT_GRACE;
 use crate::domain::{CustomerInput, Sale, SaleExtra, SaleForm};
-use crate::gateway::{Gateway, PaidDetails, PaymentStatus, QrGrant};
+use crate::gateway::{Gateway, PaidDetails, QrGrant, Settled};
 use crate::journal::{self, Journal, Outcome as JournalOutcome, PaidHow, Source};
 use crate::secrets::{self, Secret, SecretName};
 use crate::{logging, setup, vetting};
@@ -451,23 +451,11 @@ enum Outcome {
 /// Polls the gateway until the sale is paid or failed, or until `until` (the QR's expiry plus
 /// the grace for a late payment). A failed status check is logged and retried with backoff.
 async fn wait_for_payment(gateway: &dyn Gateway, sale: &Sale, until: Instant) -> Outcome {
-    let interval = gateway.status_interval();
-    let mut wait = interval;
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Outcome::Expired;
-        }
-        tokio::time::sleep(wait.min(left)).await;
-        match gateway.check_status(sale).await {
-            Ok(PaymentStatus::Pending) => wait = interval,
-            Ok(PaymentStatus::Paid(details)) => return Outcome::Paid(details),
-            Ok(PaymentStatus::Failed { reason }) => return Outcome::Failed(reason),
-            Err(e) => {
-                tracing::warn!(sale = %sale.reference, "status check failed: {e}");
-                wait = (wait * 2).min(Duration::from_secs(30));
-            }
-        }
+    let backoff = Duration::from_secs(30);
+    match crate::gateway::watch_payment(gateway, sale, Some(until), backoff).await {
+        Some(Settled::Paid(details)) => Outcome::Paid(details),
+        Some(Settled::Failed { reason }) => Outcome::Failed(reason),
+        None => Outcome::Expired,
     }
 }
 
@@ -578,11 +566,11 @@ fn run_gui(
     offset: Option<time::UtcOffset>,
     look: Look,
 ) -> anyhow::Result<()> {
-    let chosen = match Config::load(config_path) {
-        Ok(config) => look.renderer.unwrap_or(config.renderer),
-        Err(_) => look.renderer.unwrap_or_default(),
+    let (config, config_problem) = match Config::load(config_path) {
+        Ok(config) => (config, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
     };
-    let renderer = eframe_renderer(chosen)?;
+    let renderer = eframe_renderer(look.renderer.unwrap_or(config.renderer))?;
     let _window_lock = window_lock(data_dir)?.context(
         "counterqr is already open on this PC (one window per till); switch to it instead",
     )?;
@@ -593,10 +581,6 @@ fn run_gui(
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
-    let (config, config_problem) = match Config::load(config_path) {
-        Ok(config) => (config, None),
-        Err(e) => (Config::default(), Some(e.to_string())),
-    };
     // The panel edits the file's settings even when they cannot sell; the till meanwhile runs the
     // training gateway, which cannot take money.
     let (gateway, expected_payee_vpa, gateway_problem) =

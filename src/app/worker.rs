@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 
 use super::flow::Event;
 use crate::domain::Sale;
-use crate::gateway::{Gateway, PaymentStatus};
+use crate::gateway::{self, Gateway, Settled};
 use crate::journal::{self, Source};
 use crate::vetting;
 use time::OffsetDateTime;
@@ -130,27 +130,18 @@ pub fn spawn_status_watch(
     outbox: Outbox,
 ) -> Task {
     Task(runtime.spawn(async move {
-        let interval = gateway.status_interval();
-        let mut wait = interval;
-        loop {
-            tokio::time::sleep(wait).await;
-            match gateway.check_status(&sale).await {
-                Ok(PaymentStatus::Pending) => wait = interval,
-                Ok(PaymentStatus::Paid(details)) => {
-                    tracing::info!(sale = %sale.reference, amount = %sale.amount, "payment confirmed");
-                    outbox.send(Event::StatusPaid { attempt, details });
-                    return;
-                }
-                Ok(PaymentStatus::Failed { reason }) => {
-                    tracing::info!(sale = %sale.reference, "payment failed: {reason}");
-                    outbox.send(Event::StatusFailed { attempt, reason });
-                    return;
-                }
-                Err(e) => {
-                    tracing::warn!(sale = %sale.reference, "status check failed: {e}");
-                    wait = (wait * 2).min(Duration::from_secs(60));
-                }
+        let backoff = Duration::from_secs(60);
+        match gateway::watch_payment(gateway.as_ref(), &sale, None, backoff).await {
+            Some(Settled::Paid(details)) => {
+                tracing::info!(sale = %sale.reference, amount = %sale.amount, "payment confirmed");
+                outbox.send(Event::StatusPaid { attempt, details });
             }
+            Some(Settled::Failed { reason }) => {
+                tracing::info!(sale = %sale.reference, "payment failed: {reason}");
+                outbox.send(Event::StatusFailed { attempt, reason });
+            }
+            // Without a deadline the watch ends only by being cancelled.
+            None => {}
         }
     }))
 }

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -153,6 +153,46 @@ pub(crate) async fn read_secret(
             name.description()
         ))
     })
+}
+
+/// How a watched sale ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    Paid(PaidDetails),
+    Failed { reason: String },
+}
+
+/// Asks `gateway` about `sale` every [`Gateway::status_interval`] until the money arrives or the
+/// payment fails, or until `until` passes (then `None`). A failed check is logged and retried,
+/// the wait doubling up to `max_backoff`. The window and `counterqr request --wait` both watch
+/// through here.
+pub async fn watch_payment(
+    gateway: &dyn Gateway,
+    sale: &Sale,
+    until: Option<Instant>,
+    max_backoff: Duration,
+) -> Option<Settled> {
+    let interval = gateway.status_interval();
+    let mut wait = interval;
+    loop {
+        if let Some(until) = until {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            wait = wait.min(left);
+        }
+        tokio::time::sleep(wait).await;
+        match gateway.check_status(sale).await {
+            Ok(PaymentStatus::Pending) => wait = interval,
+            Ok(PaymentStatus::Paid(details)) => return Some(Settled::Paid(details)),
+            Ok(PaymentStatus::Failed { reason }) => return Some(Settled::Failed { reason }),
+            Err(e) => {
+                tracing::warn!(sale = %sale.reference, "status check failed: {e}");
+                wait = (wait * 2).min(max_backoff);
+            }
+        }
+    }
 }
 
 /// The provider's own rules, checked again at request time (the window and the CLI check them
