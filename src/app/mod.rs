@@ -237,14 +237,7 @@ impl CounterApp {
             builder = builder.with_position([x as f32, y as f32]);
         }
         let logo = self.logo(ctx);
-        let qr = match self.flow.screen() {
-            Screen::ShowingQr(shown) => self
-                .qr_texture
-                .as_ref()
-                .filter(|(payload, _)| *payload == shown.qr.grant.payload)
-                .map(|(_, texture)| texture.clone()),
-            _ => None,
-        };
+        let qr = self.shown_qr_texture().cloned();
         let view = CustomerView {
             screen: self.flow.screen(),
             now,
@@ -640,11 +633,7 @@ impl CounterApp {
             Screen::ShowingQr(shown) => {
                 let view = QrView {
                     shown,
-                    texture: self
-                        .qr_texture
-                        .as_ref()
-                        .filter(|(payload, _)| *payload == shown.qr.grant.payload)
-                        .map(|(_, texture)| texture),
+                    texture: self.shown_qr_texture(),
                     now,
                     by_hand: !self.gateway.confirms_payment(),
                     compact: self.config.customer_display == CustomerDisplay::SecondWindow,
@@ -785,13 +774,28 @@ impl CounterApp {
         }
     }
 
+    /// The texture of the QR on screen, if it is the one for that QR.
+    fn shown_qr_texture(&self) -> Option<&TextureHandle> {
+        let Screen::ShowingQr(shown) = self.flow.screen() else {
+            return None;
+        };
+        self.qr_texture
+            .as_ref()
+            .filter(|(payload, _)| *payload == shown.qr.grant.payload)
+            .map(|(_, texture)| texture)
+    }
+
     /// The sound for the screen just entered, if it has one.
     fn announce(&self) {
-        let cue = match self.flow.screen() {
-            Screen::Paid { .. } => Cue::Paid,
-            Screen::Expired { .. } => Cue::Expired,
-            _ => return,
-        };
+        match self.flow.screen() {
+            Screen::Paid { .. } => self.play(Cue::Paid),
+            Screen::Expired { .. } => self.play(Cue::Expired),
+            _ => {}
+        }
+    }
+
+    /// Plays `cue` at the configured volume, unless the till is muted.
+    fn play(&self, cue: Cue) {
         if self.config.sound_volume > 0 {
             (self.sounds)(cue, self.config.sound_volume);
         }
@@ -838,9 +842,7 @@ impl CounterApp {
                         j.record_paid(&sale.reference, PaidHow::Polled, &details, at)
                     });
                 }
-                if self.config.sound_volume > 0 {
-                    (self.sounds)(Cue::Paid, self.config.sound_volume);
-                }
+                self.play(Cue::Paid);
             }
         }
     }
