@@ -449,13 +449,10 @@ impl Journal {
     /// The sales of the calendar days `from..=to`, newest first.
     pub fn sales_between(&self, from: Date, to: Date) -> Result<Vec<SaleRecord>, JournalError> {
         let conn = self.conn()?;
-        let mut statement = conn.prepare(
-            "SELECT reference, provider, amount_paise, created_at, local_date, customer_name,
-                    customer_mobile, customer_email, outcome, paid_how, reason, payer_vpa,
-                    bank_reference, gateway_payment_id, gateway_ids, payload, expires_at
-             FROM sales WHERE local_date BETWEEN ?1 AND ?2
-             ORDER BY created_at DESC, id DESC",
-        )?;
+        let mut statement = conn.prepare(&format!(
+            "SELECT {RECORD_COLUMNS} FROM sales WHERE local_date BETWEEN ?1 AND ?2
+             ORDER BY created_at DESC, id DESC"
+        ))?;
         let rows = statement.query_map(params![from.to_string(), to.to_string()], row_to_record)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -465,10 +462,7 @@ impl Journal {
         let conn = self.conn()?;
         Ok(conn
             .query_row(
-                "SELECT reference, provider, amount_paise, created_at, local_date, customer_name,
-                        customer_mobile, customer_email, outcome, paid_how, reason, payer_vpa,
-                        bank_reference, gateway_payment_id, gateway_ids, payload, expires_at
-                 FROM sales WHERE reference = ?1",
+                &format!("SELECT {RECORD_COLUMNS} FROM sales WHERE reference = ?1"),
                 params![reference],
                 row_to_record,
             )
@@ -555,6 +549,11 @@ impl Writer {
         result
     }
 }
+
+/// The columns [`row_to_record`] reads, in its order.
+const RECORD_COLUMNS: &str = "reference, provider, amount_paise, created_at, local_date, \
+    customer_name, customer_mobile, customer_email, outcome, paid_how, reason, payer_vpa, \
+    bank_reference, gateway_payment_id, gateway_ids, payload, expires_at";
 
 fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<SaleRecord> {
     let outcome: String = row.get(8)?;

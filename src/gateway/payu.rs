@@ -534,14 +534,11 @@ fn read_qr_value(value: &str) -> Result<(String, Option<Picture>), String> {
         .and_then(|rest| rest.split_once("base64,"))
         .map_or(value, |(_, data)| data);
     let compact: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(compact.trim_end_matches('='))
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(compact.trim_end_matches('='))
-        })
-        .or_else(|_| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(compact.trim_end_matches('='))
-        })
+    // Padding dropped, the no-padding engines read standard or URL-safe base64 either way.
+    let unpadded = compact.trim_end_matches('=');
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(unpadded)
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(unpadded))
         .map_err(|_| "the QR in the answer is neither QR text nor base64".to_owned())?;
     if Picture::looks_like_image(&bytes) {
         let (payload, picture) = qr_from_image(&bytes)?;
