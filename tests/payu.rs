@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use counterqr::domain::emv;
 use counterqr::domain::{Customer, Paise, Sale, SaleExtra};
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::payu::{
@@ -18,11 +17,13 @@ use counterqr::gateway::payu::{
     request_hash,
 };
 use counterqr::gateway::{Gateway, GatewayError, PaymentStatus, QrGrant};
-use counterqr::render::QrMatrix;
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{bqr, png_of};
 
 const KEY: &str = "vDy3i7";
 const SALT: &str = "testsalt123";
@@ -95,36 +96,6 @@ fn sale(rupees: u64) -> Sale {
             email: Some("ravi@example.com".into()),
         },
     )
-}
-
-/// A dynamic Bharat QR for `amount` paying `vpa`, with a correct CRC.
-fn bqr(amount: &str, vpa: &str) -> String {
-    let upi = format!("0010A000000524{:02}{:02}{vpa}", 1, vpa.len());
-    emv::build(&[
-        (0, "01"),
-        (1, "12"),
-        (26, &upi),
-        (52, "5411"),
-        (53, "356"),
-        (54, amount),
-        (58, "IN"),
-        (59, "Sharma Stores"),
-        (60, "Pune"),
-        (61, "411001"),
-    ])
-}
-
-fn png_of(payload: &str) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    QrMatrix::encode(payload)
-        .unwrap()
-        .to_image(6)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
 }
 
 fn json_answer(status: u16, body: &str) -> ResponseTemplate {

@@ -12,13 +12,11 @@ use std::time::Duration;
 use base64::Engine as _;
 use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
-use counterqr::domain::emv;
 use counterqr::domain::{Customer, Paise, Sale};
 use counterqr::gateway::ProviderId;
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::payu::{CHECK_STATUS, GENERATE, OutputType, PayuGateway, PayuSettings};
 use counterqr::journal::{self, Journal, Outcome, Source};
-use counterqr::render::QrMatrix;
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use counterqr::sound::Cue;
 use egui::Key;
@@ -36,17 +34,7 @@ const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
 
 /// A dynamic Bharat QR for ₹500.00 paying [`VPA`].
 fn bqr_500() -> String {
-    let upi = format!("0010A00000052401{:02}{VPA}", VPA.len());
-    emv::build(&[
-        (0, "01"),
-        (1, "12"),
-        (26, &upi),
-        (53, "356"),
-        (54, "500.00"),
-        (58, "IN"),
-        (59, "Sharma Stores"),
-        (60, "Pune"),
-    ])
+    common::bqr("500.00", VPA)
 }
 
 /// PayU's status answer: pending until the customer pays (the flag), then success.
@@ -225,12 +213,7 @@ fn a_payment_after_expiry_is_still_caught_and_shown() {
 
 #[test]
 fn payus_own_image_is_shown_after_its_qr_is_read_back() {
-    let mut png = Vec::new();
-    QrMatrix::encode(&bqr_500())
-        .unwrap()
-        .to_image(5)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    let png = common::png_of(&bqr_500());
     let mut till = till(
         ResponseTemplate::new(200).set_body_raw(png, "image/png"),
         OutputType::Image,

@@ -64,3 +64,34 @@ pub fn wait_for_screen(
     }
     panic!("never reached: {what}");
 }
+
+/// A dynamic Bharat QR for `amount` paying `vpa`, with a correct CRC.
+pub fn bqr(amount: &str, vpa: &str) -> String {
+    let upi = format!("0010A000000524{:02}{:02}{vpa}", 1, vpa.len());
+    counterqr::domain::emv::build(&[
+        (0, "01"),
+        (1, "12"),
+        (26, &upi),
+        (52, "5411"),
+        (53, "356"),
+        (54, amount),
+        (58, "IN"),
+        (59, "Sharma Stores"),
+        (60, "Pune"),
+        (61, "411001"),
+    ])
+}
+
+/// `payload` drawn as a QR in a PNG, as a gateway that sends pictures would.
+pub fn png_of(payload: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    counterqr::render::QrMatrix::encode(payload)
+        .expect("a short payload")
+        .to_image(6)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("PNG into memory");
+    bytes
+}
