@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::gateway::ProviderId;
-use crate::gateway::payu::{OutputType, QrType};
+use crate::domain::provider::{PAYU_PRODUCTION_URL, PAYU_TEST_URL};
+use crate::domain::url::check_base_url;
+use crate::domain::{OutputType, ProviderId, QrType};
 
 /// The settings file's name inside the platform config directory.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
@@ -42,6 +43,11 @@ pub struct Config {
     /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
     /// `[upi] vpa`; for gateways, no payee check.
     pub expected_payee_vpa: String,
+    /// No QR stays on screen longer than this many seconds, whatever the gateway says.
+    pub max_qr_life_secs: u64,
+    /// How long after a QR's expiry (or its withdrawal) its payment is still watched for, in
+    /// seconds, where the gateway can confirm payments.
+    pub late_payment_grace_secs: u64,
     pub training: TrainingConfig,
     pub upi: UpiConfig,
     pub oqpay: OqpayConfig,
@@ -63,6 +69,8 @@ impl Default for Config {
             sound_volume: 70,
             max_amount_rupees: 1_00_000,
             expected_payee_vpa: String::new(),
+            max_qr_life_secs: 900,
+            late_payment_grace_secs: 120,
             training: TrainingConfig::default(),
             upi: UpiConfig::default(),
             oqpay: OqpayConfig::default(),
@@ -250,8 +258,8 @@ impl PayuConfig {
     /// The base URL the environment selects.
     pub fn base_url(&self) -> &str {
         match self.environment {
-            PayuEnvironment::Production => crate::gateway::payu::PRODUCTION_URL,
-            PayuEnvironment::Test => crate::gateway::payu::TEST_URL,
+            PayuEnvironment::Production => PAYU_PRODUCTION_URL,
+            PayuEnvironment::Test => PAYU_TEST_URL,
             PayuEnvironment::Custom => self.base_url.trim(),
         }
     }
@@ -348,8 +356,23 @@ impl Config {
 
     /// Checks ranges that TOML's types cannot express.
     pub fn validate(&self) -> Result<(), String> {
-        if self.max_amount_rupees == 0 {
-            return Err("max_amount_rupees must be at least 1".to_owned());
+        if !(1..=1_00_00_000).contains(&self.max_amount_rupees) {
+            return Err(format!(
+                "max_amount_rupees = {} is outside 1..=10000000 (one crore)",
+                self.max_amount_rupees
+            ));
+        }
+        if !EXPIRY_SECS_RANGE.contains(&self.max_qr_life_secs) {
+            return Err(format!(
+                "max_qr_life_secs = {} is outside 30..=3600 seconds",
+                self.max_qr_life_secs
+            ));
+        }
+        if self.late_payment_grace_secs > 3600 {
+            return Err(format!(
+                "late_payment_grace_secs = {} is above 3600 seconds",
+                self.late_payment_grace_secs
+            ));
         }
         if self.sound_volume > 100 {
             return Err(format!(
@@ -378,6 +401,12 @@ impl Config {
         }
         self.validate_oqpay()?;
         self.validate_payu()?;
+        if self.training.max_delay_ms > 60_000 {
+            return Err(format!(
+                "training.max_delay_ms = {} is above 60000 (a minute)",
+                self.training.max_delay_ms
+            ));
+        }
         if self.training.min_delay_ms > self.training.max_delay_ms {
             return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
         }
@@ -389,8 +418,7 @@ impl Config {
     fn validate_payu(&self) -> Result<(), String> {
         let p = &self.payu;
         if p.environment == PayuEnvironment::Custom {
-            crate::gateway::http::check_base_url(&p.base_url)
-                .map_err(|e| format!("payu.base_url: {e}"))?;
+            check_base_url(&p.base_url).map_err(|e| format!("payu.base_url: {e}"))?;
         }
         let vpa = p.merchant_vpa.trim();
         if !vpa.is_empty() && !crate::domain::upi::is_valid_vpa(vpa) {
@@ -435,8 +463,7 @@ impl Config {
 
     fn validate_oqpay(&self) -> Result<(), String> {
         let o = &self.oqpay;
-        crate::gateway::http::check_base_url(&o.base_url)
-            .map_err(|e| format!("oqpay.base_url: {e}"))?;
+        check_base_url(&o.base_url).map_err(|e| format!("oqpay.base_url: {e}"))?;
         if !(1..=60).contains(&o.connect_timeout_secs) || !(1..=120).contains(&o.timeout_secs) {
             return Err("oqpay timeouts must be 1–60 s (connect) and 1–120 s (total)".to_owned());
         }

@@ -3,6 +3,8 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 
+use crate::domain::Picture;
+
 /// The quiet zone around the QR, in modules, as ISO/IEC 18004 asks for.
 pub const QUIET_ZONE_MODULES: usize = 4;
 
@@ -61,21 +63,6 @@ impl QrMatrix {
     }
 }
 
-/// A QR picture as a gateway drew it (PayU's `image` output), decoded to pixels.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Picture {
-    width: usize,
-    height: usize,
-    /// Row-major RGBA, 4 bytes per pixel.
-    rgba: Vec<u8>,
-}
-
-impl std::fmt::Debug for Picture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Picture({}x{})", self.width, self.height)
-    }
-}
-
 /// Why a gateway's picture cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PictureError {
@@ -92,77 +79,60 @@ pub enum PictureError {
 /// The largest side accepted for a gateway's QR image.
 const MAX_PICTURE_SIDE: u32 = 4096;
 
-impl Picture {
-    /// Decodes a PNG or JPEG (the format is read from the bytes, not trusted from a header).
-    pub fn decode(bytes: &[u8]) -> Result<Self, PictureError> {
-        let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-            .with_guessed_format()
-            .map_err(|e| PictureError::Image(e.to_string()))?;
-        let (w, h) = reader
-            .into_dimensions()
-            .map_err(|e| PictureError::Image(e.to_string()))?;
-        if w > MAX_PICTURE_SIDE || h > MAX_PICTURE_SIDE {
-            return Err(PictureError::TooLarge(w, h));
-        }
-        let decoded =
-            image::load_from_memory(bytes).map_err(|e| PictureError::Image(e.to_string()))?;
-        let rgba = decoded.to_rgba8();
-        Ok(Self {
-            width: rgba.width() as usize,
-            height: rgba.height() as usize,
-            rgba: rgba.into_raw(),
+/// Decodes a PNG or JPEG (the format is read from the bytes, not trusted from a header).
+pub fn decode_picture(bytes: &[u8]) -> Result<Picture, PictureError> {
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| PictureError::Image(e.to_string()))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| PictureError::Image(e.to_string()))?;
+    if w > MAX_PICTURE_SIDE || h > MAX_PICTURE_SIDE {
+        return Err(PictureError::TooLarge(w, h));
+    }
+    let decoded = image::load_from_memory(bytes).map_err(|e| PictureError::Image(e.to_string()))?;
+    let rgba = decoded.to_rgba8();
+    let (width, height) = (rgba.width() as usize, rgba.height() as usize);
+    Picture::new(width, height, rgba.into_raw())
+        .ok_or_else(|| PictureError::Image("the decoded pixels do not fill the image".to_owned()))
+}
+
+/// Reads a PNG or JPEG file (a shop logo), saying in words what is wrong with it.
+pub fn load_picture(path: &std::path::Path) -> Result<Picture, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    decode_picture(&bytes)
+        .map_err(|e| format!("{} is not a PNG or JPEG image: {e}", path.display()))
+}
+
+/// True when `bytes` start like an image this module can decode.
+pub fn looks_like_image(bytes: &[u8]) -> bool {
+    image::guess_format(bytes)
+        .is_ok_and(|f| matches!(f, image::ImageFormat::Png | image::ImageFormat::Jpeg))
+}
+
+/// Reads the one QR code in the picture: the text a customer's phone would get from it.
+pub fn read_qr(picture: &Picture) -> Result<String, PictureError> {
+    let luma: Vec<u8> = picture
+        .rgba()
+        .chunks_exact(4)
+        .map(|p| {
+            // Transparent pixels are paper, as on a white screen.
+            let alpha = u32::from(p[3]);
+            let grey =
+                (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000;
+            (grey * alpha / 255 + (255 - alpha)) as u8
         })
-    }
-
-    /// Reads a PNG or JPEG file (a shop logo), saying in words what is wrong with it.
-    pub fn load(path: &std::path::Path) -> Result<Self, String> {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
-        Self::decode(&bytes)
-            .map_err(|e| format!("{} is not a PNG or JPEG image: {e}", path.display()))
-    }
-
-    /// True when `bytes` start like an image this module can decode.
-    pub fn looks_like_image(bytes: &[u8]) -> bool {
-        image::guess_format(bytes)
-            .is_ok_and(|f| matches!(f, image::ImageFormat::Png | image::ImageFormat::Jpeg))
-    }
-
-    /// `[width, height]` in pixels.
-    pub fn size(&self) -> [usize; 2] {
-        [self.width, self.height]
-    }
-
-    /// Row-major RGBA bytes.
-    pub fn rgba(&self) -> &[u8] {
-        &self.rgba
-    }
-
-    /// Reads the one QR code in the picture: the text a customer's phone would get from it.
-    pub fn read_qr(&self) -> Result<String, PictureError> {
-        let luma: Vec<u8> = self
-            .rgba
-            .chunks_exact(4)
-            .map(|p| {
-                // Transparent pixels are paper, as on a white screen.
-                let alpha = u32::from(p[3]);
-                let grey =
-                    (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000;
-                (grey * alpha / 255 + (255 - alpha)) as u8
-            })
-            .collect();
-        let (w, h) = (self.width, self.height);
-        let mut prepared =
-            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
-        let grids = prepared.detect_grids();
-        match grids.as_slice() {
-            [] => Err(PictureError::NoQr),
-            [grid] => grid
-                .decode()
-                .map(|(_, text)| text)
-                .map_err(|_| PictureError::NoQr),
-            several => Err(PictureError::SeveralQrs(several.len())),
-        }
+        .collect();
+    let [w, h] = picture.size();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
+    let grids = prepared.detect_grids();
+    match grids.as_slice() {
+        [] => Err(PictureError::NoQr),
+        [grid] => grid
+            .decode()
+            .map(|(_, text)| text)
+            .map_err(|_| PictureError::NoQr),
+        several => Err(PictureError::SeveralQrs(several.len())),
     }
 }
 
@@ -185,10 +155,10 @@ mod tests {
                 .expect("png");
             bytes
         };
-        assert!(Picture::looks_like_image(&png));
-        assert!(!Picture::looks_like_image(b"{\"qrString\":1}"));
-        let picture = Picture::decode(&png).expect("decodes");
-        assert_eq!(picture.read_qr().expect("readable"), payload);
+        assert!(looks_like_image(&png));
+        assert!(!looks_like_image(b"{\"qrString\":1}"));
+        let picture = decode_picture(&png).expect("decodes");
+        assert_eq!(read_qr(&picture).expect("readable"), payload);
         let blank = image::GrayImage::from_pixel(50, 50, image::Luma([255]));
         let mut bytes = Vec::new();
         blank
@@ -197,10 +167,10 @@ mod tests {
                 image::ImageFormat::Png,
             )
             .expect("png");
-        let blank = Picture::decode(&bytes).expect("decodes");
-        assert_eq!(blank.read_qr(), Err(PictureError::NoQr));
+        let blank = decode_picture(&bytes).expect("decodes");
+        assert_eq!(read_qr(&blank), Err(PictureError::NoQr));
         assert!(matches!(
-            Picture::decode(b"\x89PNG\r\n\x1a\nbroken"),
+            decode_picture(b"\x89PNG\r\n\x1a\nbroken"),
             Err(PictureError::Image(_))
         ));
     }

@@ -4,14 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::Paise;
+use crate::domain::ProviderId;
 use crate::gateway::http::{self, Timeouts};
-use crate::gateway::oqpay::{DefaultCustomer, OqpayGateway};
+use crate::gateway::oqpay::{DefaultCustomer, OqpayGateway, OqpaySettings};
 use crate::gateway::payu::{PayuGateway, PayuSettings};
 use crate::gateway::training::{TRAINING_VPA, TrainingGateway, TrainingSettings};
 use crate::gateway::upi_direct::{UpiDirectGateway, UpiSettings};
-use crate::gateway::{Gateway, GatewayError, ProviderId};
+use crate::gateway::{Gateway, GatewayError};
 use crate::secrets::{SecretError, SecretStore};
 
 /// The gateway the settings select. `secrets` opens the secret store; it is called only for
@@ -19,19 +21,24 @@ use crate::secrets::{SecretError, SecretStore};
 pub fn gateway_from_config(
     config: &Config,
     secrets: &dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError>,
+    clock: SharedClock,
 ) -> Result<Arc<dyn Gateway>, GatewayError> {
     let max_amount = Paise::from_rupees(config.max_amount_rupees);
+    let max_qr_life = Duration::from_secs(config.max_qr_life_secs);
     Ok(match config.provider {
         ProviderId::Training => {
             let t = &config.training;
-            Arc::new(TrainingGateway::new(TrainingSettings {
-                min_delay: Duration::from_millis(t.min_delay_ms),
-                max_delay: Duration::from_millis(t.max_delay_ms),
-                expiry: Duration::from_secs(t.expiry_secs),
-                simulate_paid_after: (t.simulate_paid_after_secs > 0)
-                    .then(|| Duration::from_secs(t.simulate_paid_after_secs)),
-                max_amount,
-            }))
+            Arc::new(TrainingGateway::new(
+                TrainingSettings {
+                    min_delay: Duration::from_millis(t.min_delay_ms),
+                    max_delay: Duration::from_millis(t.max_delay_ms),
+                    expiry: Duration::from_secs(t.expiry_secs),
+                    simulate_paid_after: (t.simulate_paid_after_secs > 0)
+                        .then(|| Duration::from_secs(t.simulate_paid_after_secs)),
+                    max_amount,
+                },
+                clock,
+            ))
         }
         ProviderId::Oqpay => {
             let o = &config.oqpay;
@@ -40,18 +47,17 @@ pub fn gateway_from_config(
                 total: Duration::from_secs(o.timeout_secs),
             })?;
             let secrets = secrets().map_err(|e| GatewayError::Config(e.to_string()))?;
-            let defaults = DefaultCustomer {
-                name: o.default_customer_name.clone(),
-                mobile: o.default_customer_mobile.clone(),
-                email: o.default_customer_email.clone(),
-            };
-            Arc::new(OqpayGateway::new(
-                client,
-                &o.base_url,
-                secrets,
-                defaults,
+            let settings = OqpaySettings {
+                base_url: o.base_url.clone(),
+                defaults: DefaultCustomer {
+                    name: o.default_customer_name.clone(),
+                    mobile: o.default_customer_mobile.clone(),
+                    email: o.default_customer_email.clone(),
+                },
                 max_amount,
-            )?)
+                max_qr_life,
+            };
+            Arc::new(OqpayGateway::new(client, settings, secrets)?)
         }
         ProviderId::Payu => {
             let p = &config.payu;
@@ -74,6 +80,7 @@ pub fn gateway_from_config(
                 ref_url: p.ref_url.clone(),
                 category: p.category.clone(),
                 max_amount,
+                max_qr_life,
                 ..PayuSettings::default()
             };
             Arc::new(PayuGateway::new(client, settings, secrets)?)
@@ -130,8 +137,8 @@ mod tests {
 
     #[test]
     fn fresh_config_gives_training() {
-        let gateway =
-            gateway_from_config(&Config::default(), &no_keyring).expect("training needs nothing");
+        let gateway = gateway_from_config(&Config::default(), &no_keyring, crate::clock::system())
+            .expect("training needs nothing");
         assert!(gateway.is_training());
         assert_eq!(gateway.max_amount(), Paise::from_rupees(1_00_000));
     }
@@ -142,7 +149,7 @@ mod tests {
             provider: ProviderId::Upi,
             ..Config::default()
         };
-        let err = gateway_from_config(&config, &no_keyring)
+        let err = gateway_from_config(&config, &no_keyring, crate::clock::system())
             .err()
             .expect("no VPA set");
         assert!(matches!(err, GatewayError::Config(_)), "{err}");

@@ -12,21 +12,17 @@ use rodio::Source as _;
 pub const PAID_WAV: &[u8] = include_bytes!("../assets/sounds/paid.wav");
 /// The expired tone.
 pub const EXPIRED_WAV: &[u8] = include_bytes!("../assets/sounds/expired.wav");
+/// Three quick notes: an earlier sale was paid while another is on screen.
+pub const LATE_PAID_WAV: &[u8] = include_bytes!("../assets/sounds/late_paid.wav");
 
-/// Something the till says out loud.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cue {
-    Paid,
-    Expired,
-}
+pub use crate::flow::Cue;
 
-impl Cue {
-    /// The cue's WAV bytes.
-    pub fn wav(self) -> &'static [u8] {
-        match self {
-            Self::Paid => PAID_WAV,
-            Self::Expired => EXPIRED_WAV,
-        }
+/// The cue's WAV bytes.
+pub fn wav(cue: Cue) -> &'static [u8] {
+    match cue {
+        Cue::Paid => PAID_WAV,
+        Cue::Expired => EXPIRED_WAV,
+        Cue::LatePaid => LATE_PAID_WAV,
     }
 }
 
@@ -57,7 +53,7 @@ pub fn speaker() -> SoundOut {
                     }
                 }
                 let Some(sink) = &output else { continue };
-                match rodio::Decoder::new(Cursor::new(cue.wav())) {
+                match rodio::Decoder::new(Cursor::new(wav(cue))) {
                     Ok(source) => sink
                         .mixer()
                         .add(source.amplify(f32::from(volume.min(100)) / 100.0)),
@@ -83,8 +79,8 @@ mod tests {
 
     #[test]
     fn the_sounds_are_short_distinct_wavs_that_decode() {
-        for cue in [Cue::Paid, Cue::Expired] {
-            let source = rodio::Decoder::new(Cursor::new(cue.wav())).expect("decodes");
+        for cue in [Cue::Paid, Cue::Expired, Cue::LatePaid] {
+            let source = rodio::Decoder::new(Cursor::new(wav(cue))).expect("decodes");
             let duration = source.total_duration().expect("known length");
             assert!(
                 duration.as_millis() > 300 && duration.as_millis() < 1500,
@@ -92,5 +88,6 @@ mod tests {
             );
         }
         assert_ne!(PAID_WAV, EXPIRED_WAV);
+        assert_ne!(PAID_WAV, LATE_PAID_WAV);
     }
 }

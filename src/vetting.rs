@@ -2,10 +2,10 @@
 //! payee), then the QR modules. The GUI and the command line both go through here, so no QR
 //! reaches a screen or a PNG without passing.
 
+use crate::domain::QrGrant;
 use crate::domain::Sale;
 use crate::domain::payload::{Expectation, PayloadError, VerifiedPayload, verify};
-use crate::gateway::QrGrant;
-use crate::render::{PictureError, QrMatrix, RenderError};
+use crate::render::{PictureError, QrMatrix, RenderError, read_qr};
 
 /// A QR that passed every check, ready to draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn vet(
         .and_then(|payload| {
             // A picture is shown as the gateway drew it, so what it holds is what is checked.
             if let Some(picture) = &grant.picture
-                && picture.read_qr()? != grant.payload
+                && read_qr(picture)? != grant.payload
             {
                 return Err(NotShown::PictureMismatch);
             }
@@ -91,7 +91,11 @@ mod tests {
     use std::time::Duration;
 
     fn sale(rupees: u64) -> Sale {
-        Sale::new(Paise::from_rupees(rupees), Customer::default())
+        Sale::new(
+            crate::reference::new_sale_ref(),
+            Paise::from_rupees(rupees),
+            Customer::default(),
+        )
     }
 
     fn grant(payload: &str) -> QrGrant {
@@ -117,7 +121,7 @@ mod tests {
                     image::ImageFormat::Png,
                 )
                 .expect("png");
-            crate::render::Picture::decode(&bytes).expect("decodes")
+            crate::render::decode_picture(&bytes).expect("decodes")
         };
         let good = "upi://pay?pa=real@okaxis&am=5.00";
         let mut matching = grant(good);

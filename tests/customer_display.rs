@@ -7,22 +7,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::{Config, CustomerDisplay};
+use counterqr::flow::Screen;
 use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod common;
-use common::TestClock;
+use common::ManualClock;
 
 const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
 
 struct Till {
     harness: Harness<'static, CounterApp>,
-    clock: TestClock,
+    clock: ManualClock,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -32,12 +32,15 @@ fn till(display: CustomerDisplay) -> Till {
 
 fn till_saving_to(display: CustomerDisplay, config_path: Option<std::path::PathBuf>) -> Till {
     let runtime = common::runtime();
-    let clock = TestClock::new();
-    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
-        min_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-        ..TrainingSettings::default()
-    }));
+    let clock = ManualClock::default();
+    let gateway = Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ));
     let config = Config {
         shop_name: "Sharma Stores".into(),
         customer_display: display,
@@ -46,7 +49,7 @@ fn till_saving_to(display: CustomerDisplay, config_path: Option<std::path::PathB
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
-        clock.as_clock(),
+        clock.shared(),
         AppOptions {
             config,
             config_path,

@@ -1,5 +1,7 @@
-//! The cashier's flow through the real app in an egui_kittest harness, with the clock pinned:
-//! type, Enter, QR, countdown, expiry, Esc; bad input; double Enter; failure and retry.
+//! The cashier's flow through the real app in an egui_kittest harness, on a clock the test moves:
+//! type, Enter, QR, countdown, expiry, Esc; bad input; double Enter; failure and retry. Nothing
+//! here waits in real time: gateway delays run on the test's clock, and the test waits for the
+//! app's background work to report.
 
 // Test helpers stop loudly on what cannot happen in a working test environment.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -7,25 +9,28 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
-use counterqr::domain::{Paise, Sale, SaleRef};
+use counterqr::clock::SharedClock;
+use counterqr::domain::{Paise, ProviderId, QrGrant, Sale, SaleRef};
+use counterqr::flow::Screen;
 use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
-use counterqr::gateway::{Gateway, GatewayError, GatewayFuture, ProviderId, QrGrant};
+use counterqr::gateway::{Gateway, GatewayError, GatewayFuture};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod common;
-use common::TestClock;
+use common::ManualClock;
 
 const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
 const AMOUNT_LABEL: &str = "Amount (₹)";
 
-/// A gateway that records every request and answers as scripted.
+/// A gateway that records every request and answers as scripted, after a delay on the test's
+/// clock.
 struct ScriptedGateway {
     requests: Mutex<Vec<SaleRef>>,
     delay: Duration,
+    clock: SharedClock,
     fail_with: Option<String>,
     payload_for: PayloadFn,
 }
@@ -42,14 +47,20 @@ fn honest_payload(sale: &Sale) -> String {
 }
 
 impl ScriptedGateway {
-    fn new(delay: Duration, fail_with: Option<&str>) -> Arc<Self> {
-        Self::with_payload(delay, fail_with, Box::new(honest_payload))
+    fn new(clock: &ManualClock, delay: Duration, fail_with: Option<&str>) -> Arc<Self> {
+        Self::with_payload(clock, delay, fail_with, Box::new(honest_payload))
     }
 
-    fn with_payload(delay: Duration, fail_with: Option<&str>, payload_for: PayloadFn) -> Arc<Self> {
+    fn with_payload(
+        clock: &ManualClock,
+        delay: Duration,
+        fail_with: Option<&str>,
+        payload_for: PayloadFn,
+    ) -> Arc<Self> {
         Arc::new(Self {
             requests: Mutex::new(Vec::new()),
             delay,
+            clock: clock.shared(),
             fail_with: fail_with.map(str::to_owned),
             payload_for,
         })
@@ -72,7 +83,7 @@ impl Gateway for ScriptedGateway {
                 .lock()
                 .expect("requests")
                 .push(sale.reference.clone());
-            tokio::time::sleep(self.delay).await;
+            self.clock.sleep(self.delay).await;
             if let Some(message) = &self.fail_with {
                 return Err(GatewayError::Unreachable {
                     provider: "scripted",
@@ -93,22 +104,26 @@ impl Gateway for ScriptedGateway {
 
 struct Till {
     harness: Harness<'static, CounterApp>,
-    clock: TestClock,
+    clock: ManualClock,
     // Kept alive for the background tasks.
     _runtime: tokio::runtime::Runtime,
 }
 
-fn till(gateway: Arc<dyn Gateway>) -> Till {
-    till_expecting(gateway, None)
+fn till(clock: &ManualClock, gateway: Arc<dyn Gateway>) -> Till {
+    till_expecting(clock, gateway, None)
 }
 
-fn till_expecting(gateway: Arc<dyn Gateway>, expected_payee_vpa: Option<&str>) -> Till {
+fn till_expecting(
+    clock: &ManualClock,
+    gateway: Arc<dyn Gateway>,
+    expected_payee_vpa: Option<&str>,
+) -> Till {
     let runtime = common::runtime();
-    let clock = TestClock::new();
+    let clock = clock.clone();
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
-        clock.as_clock(),
+        clock.shared(),
         AppOptions {
             expected_payee_vpa: expected_payee_vpa.map(str::to_owned),
             ..AppOptions::default()
@@ -124,12 +139,15 @@ fn till_expecting(gateway: Arc<dyn Gateway>, expected_payee_vpa: Option<&str>) -
     till
 }
 
-fn instant_training() -> Arc<dyn Gateway> {
-    Arc::new(TrainingGateway::new(TrainingSettings {
-        min_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-        ..TrainingSettings::default()
-    }))
+fn instant_training(clock: &ManualClock) -> Arc<dyn Gateway> {
+    Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ))
 }
 
 impl Till {
@@ -154,17 +172,11 @@ impl Till {
         self.harness.run_steps(2);
     }
 
-    /// Steps frames (in real time, for the background task) until the request is answered.
+    /// Draws frames, waiting for the background task, until the request is answered.
     fn wait_while_requesting(&mut self) {
-        for _ in 0..500 {
-            if !matches!(self.harness.state().screen(), Screen::Requesting { .. }) {
-                self.harness.run_steps(2);
-                return;
-            }
-            self.harness.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("the gateway never answered");
+        common::wait_for_screen(&mut self.harness, "the gateway's answer", |s| {
+            !matches!(s, Screen::Requesting { .. })
+        });
     }
 
     fn shows(&self, label: &str) -> bool {
@@ -181,7 +193,8 @@ impl Till {
 
 #[test]
 fn amount_enter_qr_countdown_expiry_and_back() {
-    let mut till = till(instant_training());
+    let clock = ManualClock::default();
+    let mut till = till(&clock, instant_training(&clock));
     assert!(
         till.amount_has_focus(),
         "the amount field has focus at start"
@@ -240,8 +253,9 @@ fn amount_enter_qr_countdown_expiry_and_back() {
 
 #[test]
 fn expired_enter_makes_a_new_qr_for_the_same_sale() {
-    let gateway = ScriptedGateway::new(Duration::ZERO, None);
-    let mut till = till(gateway.clone());
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::ZERO, None);
+    let mut till = till(&clock, gateway.clone());
     till.type_amount("750");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -262,8 +276,9 @@ fn expired_enter_makes_a_new_qr_for_the_same_sale() {
 
 #[test]
 fn bad_input_gets_a_message_and_sends_nothing() {
-    let gateway = ScriptedGateway::new(Duration::ZERO, None);
-    let mut till = till(gateway.clone());
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::ZERO, None);
+    let mut till = till(&clock, gateway.clone());
     for (typed, message) in [
         ("", "Type the amount"),
         ("abc", "is not an amount"),
@@ -298,8 +313,9 @@ fn bad_input_gets_a_message_and_sends_nothing() {
 
 #[test]
 fn enter_twice_makes_one_request() {
-    let gateway = ScriptedGateway::new(Duration::from_millis(300), None);
-    let mut till = till(gateway.clone());
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::from_millis(300), None);
+    let mut till = till(&clock, gateway.clone());
     till.type_amount("500");
     till.harness.key_press(Key::Enter);
     till.harness.key_press(Key::Enter);
@@ -307,14 +323,16 @@ fn enter_twice_makes_one_request() {
     till.harness.key_press(Key::Enter);
     till.harness.step();
     assert!(till.shows("Cancel (Esc)"));
+    till.clock.advance(Duration::from_millis(300));
     till.wait_while_requesting();
     assert_eq!(gateway.requests().len(), 1);
 }
 
 #[test]
 fn a_failure_is_explained_and_retry_reuses_the_sale() {
-    let gateway = ScriptedGateway::new(Duration::ZERO, Some("connection refused"));
-    let mut till = till(gateway.clone());
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::ZERO, Some("connection refused"));
+    let mut till = till(&clock, gateway.clone());
     till.type_amount("999");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -340,8 +358,9 @@ fn a_failure_is_explained_and_retry_reuses_the_sale() {
 
 #[test]
 fn cancel_while_requesting_returns_to_the_amount() {
-    let gateway = ScriptedGateway::new(Duration::from_secs(30), None);
-    let mut till = till(gateway.clone());
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::from_secs(30), None);
+    let mut till = till(&clock, gateway.clone());
     till.type_amount("500");
     till.press(Key::Enter);
     assert!(matches!(
@@ -356,8 +375,9 @@ fn cancel_while_requesting_returns_to_the_amount() {
 
 #[test]
 fn marked_paid_then_next_sale_starts_empty() {
-    let gateway = ScriptedGateway::new(Duration::ZERO, None);
-    let mut till = till(gateway);
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::ZERO, None);
+    let mut till = till(&clock, gateway);
     till.type_amount("250.50");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -383,13 +403,17 @@ fn marked_paid_then_next_sale_starts_empty() {
 
 #[test]
 fn simulated_payment_shows_paid() {
-    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
-        min_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-        simulate_paid_after: Some(Duration::ZERO),
-        ..TrainingSettings::default()
-    }));
-    let mut till = till(gateway);
+    let clock = ManualClock::default();
+    let gateway = Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            simulate_paid_after: Some(Duration::ZERO),
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ));
+    let mut till = till(&clock, gateway);
     till.type_amount("42");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -397,29 +421,27 @@ fn simulated_payment_shows_paid() {
         !till.shows("Mark paid (P)"),
         "a confirming gateway needs no buttons"
     );
-    // The status poll runs every second in real time.
-    for _ in 0..300 {
-        if matches!(till.harness.state().screen(), Screen::Paid { .. }) {
-            break;
-        }
-        till.harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    till.harness.run_steps(2);
+    // The watch asks every second of the test's clock.
+    till.clock.advance(Duration::from_secs(1));
+    common::wait_for_screen(&mut till.harness, "Paid", |s| {
+        matches!(s, Screen::Paid { .. })
+    });
     assert!(till.shows("✔ PAID"));
-    assert!(till.shows("Payment confirmed"));
+    assert!(till.shows("Confirmed by the gateway"));
 }
 
 #[test]
 fn a_qr_for_the_wrong_amount_is_never_shown() {
+    let clock = ManualClock::default();
     let gateway = ScriptedGateway::with_payload(
+        &clock,
         Duration::ZERO,
         None,
         Box::new(|sale: &Sale| {
             format!("upi://pay?pa=shop@okaxis&am=5000.00&tr={}", sale.reference)
         }),
     );
-    let mut till = till(gateway);
+    let mut till = till(&clock, gateway);
     till.type_amount("500");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -434,8 +456,9 @@ fn a_qr_for_the_wrong_amount_is_never_shown() {
 
 #[test]
 fn a_qr_paying_someone_else_is_never_shown() {
-    let gateway = ScriptedGateway::new(Duration::ZERO, None);
-    let mut till = till_expecting(gateway, Some("owner@okhdfc"));
+    let clock = ManualClock::default();
+    let gateway = ScriptedGateway::new(&clock, Duration::ZERO, None);
+    let mut till = till_expecting(&clock, gateway, Some("owner@okhdfc"));
     till.type_amount("500");
     till.press(Key::Enter);
     till.wait_while_requesting();
@@ -445,12 +468,14 @@ fn a_qr_paying_someone_else_is_never_shown() {
 
 #[test]
 fn a_static_qr_warns_the_customer_to_type_the_amount() {
+    let clock = ManualClock::default();
     let gateway = ScriptedGateway::with_payload(
+        &clock,
         Duration::ZERO,
         None,
         Box::new(|_: &Sale| "upi://pay?pa=shop@okaxis&pn=Sharma%20Stores&cu=INR".to_owned()),
     );
-    let mut till = till(gateway);
+    let mut till = till(&clock, gateway);
     till.type_amount("321");
     till.press(Key::Enter);
     till.wait_while_requesting();

@@ -7,20 +7,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
+use counterqr::domain::{Outcome, Paise};
+use counterqr::flow::Screen;
 use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
-use counterqr::journal::{self, Journal, Outcome};
+use counterqr::journal::{self, Journal};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod common;
-use common::TestClock;
+use common::ManualClock;
 
 struct Till {
     harness: Harness<'static, CounterApp>,
-    clock: TestClock,
+    clock: ManualClock,
     writer: journal::Writer,
     _dir: tempfile::TempDir,
     _runtime: tokio::runtime::Runtime,
@@ -31,16 +32,19 @@ fn till(delay: Duration) -> Till {
     let journal = Journal::open(&dir.path().join("journal.sqlite3"), time::UtcOffset::UTC).unwrap();
     let writer = journal::Writer::start(Arc::new(journal)).unwrap();
     let runtime = common::runtime();
-    let clock = TestClock::new();
-    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
-        min_delay: delay,
-        max_delay: delay,
-        ..TrainingSettings::default()
-    }));
+    let clock = ManualClock::default();
+    let gateway = Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: delay,
+            max_delay: delay,
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ));
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
-        clock.as_clock(),
+        clock.shared(),
         AppOptions {
             journal: Some(writer.clone()),
             ..AppOptions::default()
@@ -67,15 +71,22 @@ impl Till {
         common::wait_for_screen(&mut self.harness, what, done);
     }
 
-    /// Every sale of today, once the writes queued so far are on disk.
+    /// Every sale of today, read after the writes queued so far.
     fn journal(&self) -> Vec<journal::SaleRecord> {
+        let today = self.writer.journal().today(time::OffsetDateTime::now_utc());
         self.writer
-            .write_confirmed(|_| Ok(()))
+            .read(move |j| j.sales_between(today, today))
             .blocking_recv()
             .unwrap()
-            .unwrap();
-        let today = self.writer.journal().today(time::OffsetDateTime::now_utc());
-        self.writer.journal().sales_between(today, today).unwrap()
+            .unwrap()
+    }
+
+    /// Opens or moves the history screen with `key`, and waits for its day to be read.
+    fn history_key(&mut self, key: Key) {
+        self.harness.key_press(key);
+        common::wait_until(&mut self.harness, "the history's day", |app| {
+            app.history().is_none_or(|h| !h.loading)
+        });
     }
 
     fn shows(&self, text: &str) -> bool {
@@ -94,23 +105,15 @@ fn a_sale_is_written_before_its_qr_is_asked_for_and_follows_every_step() {
         till.harness.state().screen(),
         Screen::Requesting { .. }
     ));
-    let mut waited = 0;
-    let recorded = loop {
-        let records = till.journal();
-        if let Some(r) = records.first() {
-            break r.clone();
-        }
-        waited += 1;
-        assert!(waited < 100, "the sale was never written");
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let recorded = till.journal().first().cloned().expect("written");
     assert_eq!(recorded.outcome, Outcome::Requested);
     assert!(
         matches!(till.harness.state().screen(), Screen::Requesting { .. }),
         "written while the gateway is still being asked"
     );
-    assert_eq!(recorded.amount_paise, 50_000);
+    assert_eq!(recorded.amount, Paise::from_rupees(500));
 
+    till.clock.advance(Duration::from_millis(600));
     till.wait_for("the QR", |s| matches!(s, Screen::ShowingQr(_)));
     let shown = till.journal().remove(0);
     assert_eq!(shown.outcome, Outcome::Shown);
@@ -122,17 +125,19 @@ fn a_sale_is_written_before_its_qr_is_asked_for_and_follows_every_step() {
     assert_eq!(till.journal()[0].outcome, Outcome::Cancelled, "withdrawn");
 
     till.sell("250");
+    till.clock.advance(Duration::from_millis(600));
     till.wait_for("the QR", |s| matches!(s, Screen::ShowingQr(_)));
     till.clock.advance(Duration::from_secs(300));
     till.harness.run_steps(2);
     let records = till.journal();
     assert_eq!(records.len(), 2);
-    assert_eq!(records[0].amount_paise, 25_000, "newest first");
+    assert_eq!(records[0].amount, Paise::from_rupees(250), "newest first");
     assert_eq!(records[0].outcome, Outcome::Expired);
 
     // Enter asks again for the same sale: the same row, requested again.
     till.harness.key_press(Key::Enter);
     till.harness.run_steps(1);
+    till.clock.advance(Duration::from_millis(600));
     till.wait_for("the new QR", |s| matches!(s, Screen::ShowingQr(_)));
     let records = till.journal();
     assert_eq!(records.len(), 2, "a retry is the same sale");
@@ -154,8 +159,7 @@ fn h_shows_todays_sales_with_totals_and_esc_returns() {
     till.harness.run_steps(2);
     let _ = till.journal();
 
-    till.harness.key_press(Key::H);
-    till.harness.run_steps(3);
+    till.history_key(Key::H);
     assert!(till.shows("Sales history"));
     assert!(till.shows("2 sales"));
     assert!(till.shows("cancelled: 1 · ₹500.00"));
@@ -163,7 +167,10 @@ fn h_shows_todays_sales_with_totals_and_esc_returns() {
     assert!(till.shows("₹120.00"));
 
     till.harness.get_by_label("◀ Previous day").click();
-    till.harness.run_steps(3);
+    till.harness.run_steps(1);
+    common::wait_until(&mut till.harness, "the day before", |app| {
+        app.history().is_some_and(|h| !h.loading)
+    });
     assert!(till.shows("No sales on this day."));
 
     till.harness.key_press(Key::Escape);
@@ -191,4 +198,34 @@ fn h_typed_into_the_customer_name_is_a_letter_not_the_history() {
     till.harness.key_press(Key::H);
     till.harness.run_steps(2);
     assert!(till.shows("Sales history"));
+}
+
+#[test]
+fn the_history_never_steps_past_the_calendar() {
+    let mut till = till(Duration::ZERO);
+    till.history_key(Key::H);
+    let field = till.harness.get_by_label("Day (YYYY-MM-DD)");
+    field.focus();
+    till.harness.run_steps(1);
+    till.harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    till.harness
+        .get_by_label("Day (YYYY-MM-DD)")
+        .type_text("9999-12-31");
+    till.harness.run_steps(1);
+    till.harness.get_by_label("Show").click();
+    till.harness.run_steps(1);
+    common::wait_until(&mut till.harness, "the last day", |app| {
+        app.history().is_some_and(|h| !h.loading)
+    });
+    assert!(till.shows("9999-12-31: 0 sales"));
+    till.harness.get_by_label("Next day ▶").click();
+    till.harness.run_steps(2);
+    assert!(till.shows("There is no day beyond that one."));
+    assert!(till.shows("9999-12-31: 0 sales"), "still the last day");
+    // The window is alive and the next sale still works.
+    till.harness.key_press(Key::Escape);
+    till.harness.run_steps(2);
+    till.sell("500");
+    till.wait_for("the QR", |s| matches!(s, Screen::ShowingQr(_)));
 }

@@ -210,14 +210,24 @@ fn a_secret_used_for_a_sale_is_in_no_file_and_no_log() {
     assert!(deleted.status.success());
 }
 
-/// PayU's status answer with `result` as base64 of `result`.
-fn payu_status(result: &serde_json::Value) -> wiremock::ResponseTemplate {
-    use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(result.to_string());
-    wiremock::ResponseTemplate::new(200).set_body_raw(
-        serde_json::json!({"status": 1, "msg": "fetched", "result": encoded}).to_string(),
-        "application/json",
-    )
+/// PayU's status answer: `result` (base64) is `fields` about the transactionId asked for.
+struct PayuStatus(serde_json::Value);
+
+impl wiremock::Respond for PayuStatus {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        use base64::Engine as _;
+        let txnid = url::form_urlencoded::parse(&request.body)
+            .find(|(k, _)| k == "var1")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let mut result = self.0.clone();
+        result["txnid"] = serde_json::Value::String(txnid);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(result.to_string());
+        wiremock::ResponseTemplate::new(200).set_body_raw(
+            serde_json::json!({"status": 1, "msg": "fetched", "result": encoded}).to_string(),
+            "application/json",
+        )
+    }
 }
 
 /// A local PayU that issues a ₹500 UPI QR and answers status checks: pending once, then `last`.
@@ -237,14 +247,14 @@ fn fake_payu(runtime: &tokio::runtime::Runtime, last: serde_json::Value) -> wire
             .await;
         Mock::given(method("POST"))
             .and(body_string_contains("command=check_bqr_txn_status"))
-            .respond_with(payu_status(&serde_json::json!({"status": "pending"})))
+            .respond_with(PayuStatus(serde_json::json!({"status": "pending"})))
             .up_to_n_times(1)
             .with_priority(1)
             .mount(&server)
             .await;
         Mock::given(method("POST"))
             .and(body_string_contains("command=check_bqr_txn_status"))
-            .respond_with(payu_status(&last))
+            .respond_with(PayuStatus(last))
             .mount(&server)
             .await;
         server
@@ -268,9 +278,11 @@ fn request_wait_ends_with_the_payment_outcome_and_its_exit_code() {
         "unmappedstatus": "failed", "error": "E231"});
     for (last, code, word) in [(paid, 0, "paid"), (failed, 3, "failed")] {
         let server = fake_payu(&runtime, last);
+        // A failed attempt does not end the wait while the QR is valid (the customer may try
+        // again): the shortest QR and no grace keep this test to half a minute.
         let config = format!(
-            "provider = \"payu\"\n[payu]\nenvironment = \"custom\"\nbase_url = \"{}\"\n\
-             merchant_vpa = \"shop.payu@hdfcbank\"\n",
+            "provider = \"payu\"\nlate_payment_grace_secs = 0\n[payu]\nenvironment = \"custom\"\n\
+             base_url = \"{}\"\nmerchant_vpa = \"shop.payu@hdfcbank\"\nexpiry_secs = 30\n",
             server.uri()
         );
         std::fs::write(data.path().join("config.toml"), config).expect("config");
@@ -294,6 +306,125 @@ fn request_wait_ends_with_the_payment_outcome_and_its_exit_code() {
             assert_eq!(lines[1]["payer_vpa"], "customer@okicici");
         }
     }
+    for name in ["payu-key", "payu-salt"] {
+        assert!(
+            counterqr(&["secret", "delete", name], "", data.path())
+                .status
+                .success()
+        );
+    }
+}
+
+/// A local PayU that issues ₹500 QRs and says a transactionId is paid once it is in `paid`.
+fn fake_payu_ledger(
+    runtime: &tokio::runtime::Runtime,
+    paid: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) -> wiremock::MockServer {
+    use wiremock::matchers::{body_string_contains, method};
+    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+    struct Ledger(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+    impl Respond for Ledger {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let txnid = url::form_urlencoded::parse(&request.body)
+                .find(|(k, _)| k == "var1")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            let paid = self.0.lock().unwrap().contains(&txnid);
+            let fields = if paid {
+                serde_json::json!({"status": "success", "amount": "500.00",
+                    "mihpayid": 777, "bank_ref_num": 612345678901_u64})
+            } else {
+                serde_json::json!({"status": "pending"})
+            };
+            PayuStatus(fields).respond(request)
+        }
+    }
+    runtime.block_on(async {
+        let server = MockServer::start().await;
+        let link = "upi://pay?pa=shop.payu@hdfcbank&pn=Sharma&am=500.00&cu=INR";
+        Mock::given(method("POST"))
+            .and(body_string_contains("command=generate_dynamic_bharat_qr"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                serde_json::json!({ "qrString": link }).to_string(),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(body_string_contains("command=check_bqr_txn_status"))
+            .respond_with(Ledger(paid))
+            .mount(&server)
+            .await;
+        server
+    })
+}
+
+#[test]
+fn reconcile_asks_again_about_the_days_unpaid_sales_and_records_a_late_payment() {
+    let _turn = PAYU_SECRETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let data = tempfile::tempdir().expect("temp dir");
+    for (name, value) in [("payu-key", "key-rec-1"), ("payu-salt", "salt-rec-1")] {
+        let set = counterqr(&["secret", "set", name], value, data.path());
+        assert!(set.status.success(), "{}", text(&set));
+    }
+    let paid = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let server = fake_payu_ledger(&runtime, paid.clone());
+    let config = format!(
+        "provider = \"payu\"\n[payu]\nenvironment = \"custom\"\nbase_url = \"{}\"\n\
+         merchant_vpa = \"shop.payu@hdfcbank\"\n",
+        server.uri()
+    );
+    std::fs::write(data.path().join("config.toml"), config).expect("config");
+    // Two QRs printed for billing software that never waited for the outcome.
+    let references: Vec<String> = (0..2)
+        .map(|_| {
+            let output = counterqr(&["request", "--amount", "500", "--json"], "", data.path());
+            assert!(output.status.success(), "{}", text(&output));
+            let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            json["sale_reference"]
+                .as_str()
+                .expect("reference")
+                .to_owned()
+        })
+        .collect();
+    paid.lock().unwrap().push(references[0].clone());
+
+    let output = counterqr(&["reconcile"], "", data.path());
+    assert!(output.status.success(), "{}", text(&output));
+    let said = text(&output);
+    assert!(
+        said.contains(&format!("✔ Sale {} (₹500.00) is PAID", references[0])),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("Sale {} (₹500.00): no payment", references[1])),
+        "{said}"
+    );
+    assert!(
+        said.contains("Asked about 2 sales: 1 paid, 0 failed, 1 with no payment"),
+        "{said}"
+    );
+
+    let csv = counterqr(&["history", "--csv"], "", data.path());
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    let row = |reference: &str| {
+        csv.lines()
+            .find(|l| l.contains(reference))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row(&references[0]).contains(",paid,reconciled,"), "{csv}");
+    assert!(row(&references[1]).contains(",shown,"), "still open: {csv}");
+    // Asked again, the paid sale is not asked about or changed.
+    let again = counterqr(&["reconcile"], "", data.path());
+    assert!(
+        text(&again).contains("Asked about 1 sales"),
+        "{}",
+        text(&again)
+    );
     for name in ["payu-key", "payu-salt"] {
         assert!(
             counterqr(&["secret", "delete", name], "", data.path())

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use counterqr::domain::{Customer, Paise, Sale};
+use counterqr::domain::{Customer, Paise, QrGrant, Sale};
 use counterqr::gateway::http::{Timeouts, client};
-use counterqr::gateway::oqpay::{DefaultCustomer, OqpayGateway, PATH};
-use counterqr::gateway::{Gateway, GatewayError, QrGrant};
+use counterqr::gateway::oqpay::{DefaultCustomer, OqpayGateway, OqpaySettings, PATH};
+use counterqr::gateway::{Gateway, GatewayError};
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -38,14 +38,11 @@ fn gateway_at(base: &str, store: Arc<MemoryStore>, total: Duration) -> OqpayGate
         total,
     })
     .unwrap();
-    OqpayGateway::new(
-        http,
-        base,
-        store,
-        DefaultCustomer::default(),
-        Paise::from_rupees(1_00_000),
-    )
-    .unwrap()
+    let settings = OqpaySettings {
+        base_url: base.to_owned(),
+        ..OqpaySettings::default()
+    };
+    OqpayGateway::new(http, settings, store).unwrap()
 }
 
 fn gateway(server: &MockServer) -> OqpayGateway {
@@ -54,6 +51,7 @@ fn gateway(server: &MockServer) -> OqpayGateway {
 
 fn sale(rupees: u64) -> Sale {
     Sale::new(
+        counterqr::reference::new_sale_ref(),
         Paise::from_rupees(rupees),
         Customer {
             name: Some("Ajay Singh".into()),
@@ -304,14 +302,12 @@ async fn configured_defaults_fill_in_for_a_customer_who_gave_nothing() {
         mobile: "+91 90000 00001".into(),
         email: "counter@shop.example".into(),
     };
-    let gateway = OqpayGateway::new(
-        http,
-        &server.uri(),
-        store_with_id(),
+    let settings = OqpaySettings {
+        base_url: server.uri(),
         defaults,
-        Paise::from_rupees(1_00_000),
-    )
-    .unwrap();
+        ..OqpaySettings::default()
+    };
+    let gateway = OqpayGateway::new(http, settings, store_with_id()).unwrap();
     let mut anonymous = sale(500);
     anonymous.customer = Customer::default();
     gateway.request_qr(&anonymous).await.expect("QR");

@@ -10,13 +10,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use counterqr::domain::{Customer, Paise, Sale, SaleExtra};
+use counterqr::domain::{
+    Customer, OutputType, Paise, PaymentStatus, QrGrant, QrType, Sale, SaleExtra,
+};
 use counterqr::gateway::http::{Timeouts, client};
 use counterqr::gateway::payu::{
-    CHECK_STATUS, GENERATE, OutputType, PATH, PayuGateway, PayuSettings, QrType, VERIFY_PAYMENT,
-    request_hash,
+    CHECK_STATUS, GENERATE, PATH, PayuGateway, PayuSettings, VERIFY_PAYMENT, request_hash,
 };
-use counterqr::gateway::{Gateway, GatewayError, PaymentStatus, QrGrant};
+use counterqr::gateway::{Gateway, GatewayError};
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path, query_param};
@@ -89,6 +90,7 @@ fn gateway(server: &MockServer) -> PayuGateway {
 
 fn sale(rupees: u64) -> Sale {
     Sale::new(
+        counterqr::reference::new_sale_ref(),
         Paise::from_rupees(rupees),
         Customer {
             name: Some("Ravi Kumar".into()),
@@ -201,7 +203,11 @@ async fn sends_the_documented_form_with_the_hash_of_the_exact_var1_sent() {
     );
     assert!(counterqr::vetting::vet(&sale, grant.clone(), Some(VPA)).is_ok());
     assert!(counterqr::vetting::vet(&sale, grant.clone(), Some("thief@okaxis")).is_err());
-    let other = Sale::new(Paise::from_rupees(600), Customer::default());
+    let other = Sale::new(
+        counterqr::reference::new_sale_ref(),
+        Paise::from_rupees(600),
+        Customer::default(),
+    );
     assert!(counterqr::vetting::vet(&other, grant, Some(VPA)).is_err());
 }
 
@@ -278,7 +284,11 @@ async fn gst_on_a_bharat_qr_is_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn below_one_rupee_is_refused_before_anything_is_sent() {
     let server = answering(GENERATE, json_answer(200, "{}")).await;
-    let tiny = Sale::new(Paise::new(99), Customer::default());
+    let tiny = Sale::new(
+        counterqr::reference::new_sale_ref(),
+        Paise::new(99),
+        Customer::default(),
+    );
     let err = gateway(&server).request_qr(&tiny).await.expect_err("< ₹1");
     assert!(err.to_string().contains("₹1.00"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -411,10 +421,17 @@ async fn each_documented_error_code_is_explained() {
         let err = request(json_answer(200, &body.to_string()))
             .await
             .expect_err(code);
-        assert!(
-            matches!(err, GatewayError::Rejected { .. }),
-            "{code}: {err}"
-        );
+        if code == "E2012" {
+            assert!(
+                matches!(err, GatewayError::AlreadyPaid { .. }),
+                "{code}: {err}"
+            );
+        } else {
+            assert!(
+                matches!(err, GatewayError::Rejected { .. }),
+                "{code}: {err}"
+            );
+        }
         let text = err.to_string();
         assert!(
             text.contains(words) && text.contains(code),
@@ -580,6 +597,12 @@ fn bqr_status(status: u8, msg: &str, result: &Value) -> ResponseTemplate {
     )
 }
 
+/// `fields` about `sale`'s transaction, as PayU describes one (its `txnid` added).
+fn about(sale: &Sale, mut fields: Value) -> Value {
+    fields["txnid"] = Value::String(sale.reference.to_string());
+    fields
+}
+
 #[tokio::test]
 async fn status_polling_goes_from_pending_to_paid() {
     let server = MockServer::start().await;
@@ -589,7 +612,7 @@ async fn status_polling_goes_from_pending_to_paid() {
         .respond_with(bqr_status(
             0,
             "Transaction is Pending",
-            &json!({"status": "pending", "error": "E000"}),
+            &about(&sale, json!({"status": "pending", "error": "E000"})),
         ))
         .up_to_n_times(2)
         .with_priority(1)
@@ -601,11 +624,14 @@ async fn status_polling_goes_from_pending_to_paid() {
         bqr_status(
             1,
             "Transaction Fetched Successfully",
-            &json!({
-                "status": "success", "unmappedstatus": "captured", "amount": "500.00",
-                "mihpayid": 403993715521937565_u64, "bank_ref_num": "123456789012",
-                "field3": "customer@okicici", "error": "E000"
-            }),
+            &about(
+                &sale,
+                json!({
+                    "status": "success", "unmappedstatus": "captured", "amount": "500.00",
+                    "mihpayid": 403993715521937565_u64, "bank_ref_num": "123456789012",
+                    "field3": "customer@okicici", "error": "E000"
+                }),
+            ),
         ),
     )
     .await;
@@ -649,7 +675,10 @@ async fn a_failed_payment_and_a_wrong_amount_are_failures() {
         bqr_status(
             1,
             "Transaction Failed",
-            &json!({"status": "failure", "unmappedstatus": "failed", "error": "E231", "amount": "500.00"}),
+            &about(
+                &sale,
+                json!({"status": "failure", "unmappedstatus": "failed", "error": "E231", "amount": "500.00"}),
+            ),
         ),
     )
     .await;
@@ -661,7 +690,11 @@ async fn a_failed_payment_and_a_wrong_amount_are_failures() {
 
     let server = answering(
         CHECK_STATUS,
-        bqr_status(1, "ok", &json!({"status": "success", "amount": "5.00"})),
+        bqr_status(
+            1,
+            "ok",
+            &about(&sale, json!({"status": "success", "amount": "5.00"})),
+        ),
     )
     .await;
     let status = gateway(&server).check_status(&sale).await.unwrap();
@@ -738,4 +771,104 @@ async fn verify_payment_takes_over_when_the_qr_status_call_is_refused() {
         [CHECK_STATUS, VERIFY_PAYMENT, VERIFY_PAYMENT],
         "the refused command is not asked again"
     );
+}
+
+/// The answers that made PAID wrong or lost a payment before the status decision became one
+/// fail-closed rule: none of them is PAID, and PayU's real `verify_payment` answer is.
+#[tokio::test]
+async fn no_unsuccessful_unreadable_or_anonymous_answer_is_ever_paid() {
+    let sale = sale(500);
+    let not_paid = |status: &PaymentStatus| !matches!(status, PaymentStatus::Paid(_));
+    // "Unsuccessful" holds "success": the command answered without a result, so verify_payment
+    // is asked, and it says nothing has arrived.
+    let server = answering(
+        CHECK_STATUS,
+        json_answer(200, r#"{"status":0,"msg":"Transaction Unsuccessful"}"#),
+    )
+    .await;
+    let pending = json!({"status": 0, "msg": "0 out of 1 Transactions Fetched Successfully",
+        "transaction_details": {sale.reference.as_str(): {"mihpayid": "Not Found", "status": "Not Found"}}});
+    mount(
+        &server,
+        VERIFY_PAYMENT,
+        json_answer(200, &pending.to_string()),
+    )
+    .await;
+    let status = gateway(&server).check_status(&sale).await.unwrap();
+    assert_eq!(status, PaymentStatus::Pending);
+    // An amount that does not read as this sale's, in a result that names no transaction.
+    for result in [
+        json!({"status": "success", "amount": "50.000"}),
+        json!({"status": "success", "amount": "1,000.00"}),
+        json!({"status": "success"}),
+    ] {
+        let server = answering(
+            CHECK_STATUS,
+            bqr_status(1, "Transaction Successful", &result),
+        )
+        .await;
+        let status = gateway(&server).check_status(&sale).await;
+        assert!(
+            status.as_ref().is_err() || not_paid(status.as_ref().unwrap()),
+            "{result}: {status:?}"
+        );
+        let with_id = about(&sale, result.clone());
+        let server = answering(
+            CHECK_STATUS,
+            bqr_status(1, "Transaction Successful", &with_id),
+        )
+        .await;
+        let status = gateway(&server).check_status(&sale).await;
+        assert!(
+            status.as_ref().is_err() || not_paid(status.as_ref().unwrap()),
+            "{with_id}: {status:?}"
+        );
+    }
+    // Another sale's success.
+    let mut other = about(&sale, json!({"status": "success", "amount": "500.00"}));
+    other["txnid"] = json!("CQ1SOMEONEELSE");
+    let server = answering(CHECK_STATUS, bqr_status(1, "ok", &other)).await;
+    let status = gateway(&server).check_status(&sale).await;
+    assert!(
+        status.as_ref().is_err() || not_paid(status.as_ref().unwrap()),
+        "{status:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_result_that_names_no_transaction_is_confirmed_by_verify_payment() {
+    let sale = sale(500);
+    let server = answering(
+        CHECK_STATUS,
+        bqr_status(1, "ok", &json!({"status": "success", "amount": "500.00"})),
+    )
+    .await;
+    // PayU's real verify_payment record: both amt and transaction_amount, references as numbers.
+    let details = json!({"status": 1, "msg": "1 out of 1 Transactions Fetched Successfully",
+        "transaction_details": {sale.reference.as_str(): {
+            "mihpayid": 403993715521937565_u64, "request_id": "", "bank_ref_num": 612345678901_u64,
+            "amt": "500.00", "transaction_amount": "500.00", "txnid": sale.reference.as_str(),
+            "additional_charges": "0.00", "productinfo": "QR", "firstname": "", "status": "success",
+            "unmappedstatus": "captured", "net_amount_debit": 500, "mode": "UPI",
+            "field3": "customer@okicici", "error_code": "E000", "error_Message": "No Error"}}});
+    mount(
+        &server,
+        VERIFY_PAYMENT,
+        json_answer(200, &details.to_string()),
+    )
+    .await;
+    let PaymentStatus::Paid(paid) = gateway(&server).check_status(&sale).await.unwrap() else {
+        panic!("paid expected");
+    };
+    assert_eq!(paid.bank_reference.as_deref(), Some("612345678901"));
+    assert_eq!(
+        paid.gateway_payment_id.as_deref(),
+        Some("403993715521937565")
+    );
+    let commands: Vec<String> = sent_forms(&server)
+        .await
+        .into_iter()
+        .map(|f| f["command"].clone())
+        .collect();
+    assert_eq!(commands, [CHECK_STATUS, VERIFY_PAYMENT]);
 }

@@ -1,24 +1,25 @@
-//! The window selling through the real PayU gateway against a local fake (wiremock): the QR as
-//! PayU drew it, automatic "Paid" with the payer's details and the chime, and a payment that
-//! arrives after the QR expired still caught and shown.
+//! The window selling through the real PayU gateway against a local fake (wiremock), on a clock
+//! the test moves: the QR as PayU drew it, automatic "Paid" with the payer's details and the
+//! chime, a payment after expiry still caught, late payments for earlier sales while the next
+//! customer's QR is up (a notice that stays, its own cue, the journal paid), the watch resumed
+//! after a restart, and "already paid" (E2012) on a retry.
 
 // Test helpers stop loudly on what cannot happen in a working test environment.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
-use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
-use counterqr::domain::{Customer, Paise, Sale};
-use counterqr::gateway::ProviderId;
+use counterqr::config::Config;
+use counterqr::domain::{Outcome, OutputType, PaidHow, ProviderId, Record, Sale, Source};
+use counterqr::flow::{Cue, Screen};
 use counterqr::gateway::http::{Timeouts, client};
-use counterqr::gateway::payu::{CHECK_STATUS, GENERATE, OutputType, PayuGateway, PayuSettings};
-use counterqr::journal::{self, Journal, Outcome, Source};
+use counterqr::gateway::payu::{CHECK_STATUS, GENERATE, PayuGateway, PayuSettings};
+use counterqr::journal::{self, Journal};
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
-use counterqr::sound::Cue;
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -27,26 +28,57 @@ use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 mod common;
-use common::TestClock;
+use common::ManualClock;
 
 const VPA: &str = "shop.payu@hdfcbank";
 const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
+const INTERVAL: Duration = Duration::from_secs(3);
 
-/// A dynamic Bharat QR for ₹500.00 paying [`VPA`].
-fn bqr_500() -> String {
-    common::bqr("500.00", VPA)
+/// A dynamic Bharat QR for `rupees` paying [`VPA`].
+fn bqr(rupees: u64) -> String {
+    common::bqr(&format!("{rupees}.00"), VPA)
 }
 
-/// PayU's status answer: pending until the customer pays (the flag), then success.
-struct Status(Arc<AtomicBool>);
+/// The transactionIds a form post asks about (`var1`), as PayU receives them.
+fn asked_about(request: &Request) -> String {
+    url::form_urlencoded::parse(&request.body)
+        .find(|(k, _)| k == "var1")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// The fake's payments: which transactionIds are paid, and for how much.
+#[derive(Clone, Default)]
+struct Ledger(Arc<Mutex<Vec<(String, u64)>>>);
+
+impl Ledger {
+    fn pay(&self, sale: &Sale) {
+        let rupees = sale.amount.rupees_part();
+        self.0
+            .lock()
+            .unwrap()
+            .push((sale.reference.to_string(), rupees));
+    }
+
+    fn paid(&self, reference: &str) -> Option<u64> {
+        let ledger = self.0.lock().unwrap();
+        ledger.iter().find(|(r, _)| r == reference).map(|(_, a)| *a)
+    }
+}
+
+/// PayU's `check_bqr_txn_status`: pending until the ledger says the transactionId is paid.
+struct Status(Ledger);
 
 impl Respond for Status {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let result = if self.0.load(Ordering::SeqCst) {
-            json!({"status": "success", "amount": "500.00", "mihpayid": "403993715521937565",
-                "bank_ref_num": "612345678901", "field3": "customer@okicici"})
-        } else {
-            json!({"status": "pending"})
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let txnid = asked_about(request);
+        let result = match self.0.paid(&txnid) {
+            Some(rupees) => {
+                json!({"txnid": txnid, "status": "success", "unmappedstatus": "captured",
+                "amount": format!("{rupees}.00"), "mihpayid": 403993715521937565_u64,
+                "bank_ref_num": 612345678901_u64, "field3": "customer@okicici"})
+            }
+            None => json!({"txnid": txnid, "status": "pending"}),
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(result.to_string());
         ResponseTemplate::new(200).set_body_raw(
@@ -56,35 +88,71 @@ impl Respond for Status {
     }
 }
 
-struct Till {
-    harness: Harness<'static, CounterApp>,
-    clock: TestClock,
-    paid: Arc<AtomicBool>,
-    sounds: Arc<Mutex<Vec<Cue>>>,
-    writer: journal::Writer,
-    _dir: tempfile::TempDir,
-    _server: MockServer,
-    _runtime: tokio::runtime::Runtime,
+/// PayU's QR answer: the QR for the amount asked (or `E2012` for a paid transactionId).
+struct Qr {
+    ledger: Ledger,
+    image: bool,
 }
 
-/// A till selling through PayU at a local fake that answers the QR request with `qr_answer`.
-fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
-    let runtime = common::runtime();
-    let paid = Arc::new(AtomicBool::new(false));
+impl Respond for Qr {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let var1: serde_json::Value = serde_json::from_str(&asked_about(request)).unwrap();
+        let txnid = var1["transactionId"].as_str().unwrap();
+        if self.ledger.paid(txnid).is_some() {
+            return ResponseTemplate::new(200).set_body_raw(
+                json!({"status": "failed", "message": "transactionId already paid",
+                    "errorCode": "E2012"})
+                .to_string(),
+                "application/json",
+            );
+        }
+        let amount: f64 = var1["transactionAmount"].as_str().unwrap().parse().unwrap();
+        let payload = bqr(amount as u64);
+        if self.image {
+            return ResponseTemplate::new(200).set_body_raw(common::png_of(&payload), "image/png");
+        }
+        ResponseTemplate::new(200).set_body_raw(
+            json!({ "qrString": payload }).to_string(),
+            "application/json",
+        )
+    }
+}
+
+struct Fake {
+    server: MockServer,
+    ledger: Ledger,
+}
+
+fn fake(runtime: &tokio::runtime::Runtime, image: bool) -> Fake {
+    let ledger = Ledger::default();
     let server = runtime.block_on(async {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(body_string_contains(format!("command={GENERATE}")))
-            .respond_with(qr_answer)
+            .respond_with(Qr {
+                ledger: ledger.clone(),
+                image,
+            })
             .mount(&server)
             .await;
         Mock::given(method("POST"))
             .and(body_string_contains(format!("command={CHECK_STATUS}")))
-            .respond_with(Status(paid.clone()))
+            .respond_with(Status(ledger.clone()))
             .mount(&server)
             .await;
         server
     });
+    Fake { server, ledger }
+}
+
+struct Till {
+    harness: Harness<'static, CounterApp>,
+    clock: ManualClock,
+    sounds: Arc<Mutex<Vec<Cue>>>,
+    writer: journal::Writer,
+}
+
+fn gateway(server: &MockServer, output_type: OutputType) -> Arc<PayuGateway> {
     let store = MemoryStore::default();
     store
         .set(SecretName::PayuKey, &Secret::new("key1"))
@@ -96,7 +164,7 @@ fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
         base_url: server.uri(),
         merchant_vpa: VPA.to_owned(),
         output_type,
-        status_interval: Duration::from_millis(20),
+        status_interval: INTERVAL,
         ..PayuSettings::default()
     };
     let http = client(Timeouts {
@@ -104,37 +172,48 @@ fn till(qr_answer: ResponseTemplate, output_type: OutputType) -> Till {
         total: Duration::from_secs(5),
     })
     .unwrap();
-    let gateway = PayuGateway::new(http, settings, Arc::new(store)).unwrap();
+    Arc::new(PayuGateway::new(http, settings, Arc::new(store)).unwrap())
+}
+
+/// A till selling through PayU at `fake`, recording into `writer`, on `clock`.
+fn till(
+    runtime: &tokio::runtime::Runtime,
+    fake: &Fake,
+    writer: &journal::Writer,
+    clock: &ManualClock,
+    output_type: OutputType,
+) -> Till {
     let sounds = Arc::new(Mutex::new(Vec::new()));
     let heard = sounds.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::open(&dir.path().join("journal.sqlite3"), time::UtcOffset::UTC).unwrap();
-    let writer = journal::Writer::start(Arc::new(journal)).unwrap();
-    let clock = TestClock::new();
+    let config = Config {
+        provider: ProviderId::Payu,
+        ..Config::default()
+    };
     let app = CounterApp::new(
-        Arc::new(gateway),
+        gateway(&fake.server, output_type),
         runtime.handle().clone(),
-        clock.as_clock(),
+        clock.shared(),
         AppOptions {
+            config,
             expected_payee_vpa: Some(VPA.to_owned()),
             sounds: Arc::new(move |cue, _| heard.lock().unwrap().push(cue)),
             journal: Some(writer.clone()),
             ..AppOptions::default()
         },
     );
-    let harness = common::harness(app, [1024.0, 720.0]);
     let mut till = Till {
-        harness,
-        clock,
-        paid,
+        harness: common::harness(app, [1024.0, 720.0]),
+        clock: clock.clone(),
         sounds,
-        writer,
-        _dir: dir,
-        _server: server,
-        _runtime: runtime,
+        writer: writer.clone(),
     };
-    till.harness.run_steps(2);
+    till.settle();
     till
+}
+
+fn journal_in(dir: &tempfile::TempDir) -> journal::Writer {
+    let journal = Journal::open(&dir.path().join("journal.sqlite3"), time::UtcOffset::UTC).unwrap();
+    journal::Writer::start(Arc::new(journal)).unwrap()
 }
 
 impl Till {
@@ -145,82 +224,320 @@ impl Till {
             .is_some()
     }
 
-    /// Steps frames in real time until `done` holds for the screen, for up to five seconds.
-    fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) {
-        common::wait_for_screen(&mut self.harness, what, done);
+    fn screen(&self) -> &Screen {
+        self.harness.state().screen()
     }
 
-    fn sell_500(&mut self) {
-        self.harness.get_by_label("Amount (₹)").type_text("500");
+    /// Lets the watch do what the clock's last move led to, then draws it.
+    fn settle(&mut self) {
+        assert!(
+            self.harness
+                .state()
+                .watcher()
+                .wait_until_quiet(common::BACKGROUND_LIMIT),
+            "the watch never settled"
+        );
+        self.harness.run_steps(2);
+    }
+
+    /// Moves the clock on and lets everything that leads to happen.
+    fn advance(&mut self, by: Duration) {
+        self.clock.advance(by);
+        self.harness.run_steps(1);
+        self.settle();
+    }
+
+    fn sell(&mut self, rupees: u64) -> Sale {
+        self.harness
+            .get_by_label("Amount (₹)")
+            .type_text(&rupees.to_string());
         self.harness.run_steps(2);
         self.harness.key_press(Key::Enter);
         self.harness.run_steps(1);
-        self.wait_for("the QR", |s| !matches!(s, Screen::Requesting { .. }));
-        assert!(
-            matches!(self.harness.state().screen(), Screen::ShowingQr(_)),
-            "{:?}",
-            self.harness.state().screen()
-        );
+        common::wait_for_screen(&mut self.harness, "the QR", |s| {
+            !matches!(s, Screen::Requesting { .. })
+        });
+        self.settle();
+        let Screen::ShowingQr(shown) = self.screen() else {
+            panic!("no QR: {:?}", self.screen());
+        };
+        shown.sale.clone()
+    }
+
+    fn press(&mut self, key: Key) {
+        self.harness.key_press(key);
+        self.harness.run_steps(2);
+    }
+
+    fn record(&self, sale: &Sale) -> journal::SaleRecord {
+        let reference = sale.reference.clone();
+        let read = self.writer.read(move |j| j.sale(&reference));
+        read.blocking_recv().unwrap().unwrap().unwrap()
+    }
+
+    fn cues(&self) -> Vec<Cue> {
+        self.sounds.lock().unwrap().clone()
     }
 }
 
 #[test]
 fn payu_confirms_the_payment_and_the_till_shows_paid_with_a_chime() {
-    let answer = ResponseTemplate::new(200).set_body_raw(
-        json!({ "qrString": bqr_500() }).to_string(),
-        "application/json",
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = till(
+        &runtime,
+        &fake,
+        &journal_in(&dir),
+        &ManualClock::default(),
+        OutputType::String,
     );
-    let mut till = till(answer, OutputType::String);
-    till.sell_500();
+    let sale = till.sell(500);
     assert!(till.shows(QR_LABEL));
     assert!(till.shows(VPA), "the payee is shown");
     assert!(
         !till.shows("Mark paid"),
         "PayU confirms payments: no buttons to mark by hand"
     );
-    till.paid.store(true, Ordering::SeqCst);
-    till.wait_for("Paid", |s| matches!(s, Screen::Paid { .. }));
+    till.advance(INTERVAL);
+    assert!(
+        matches!(till.screen(), Screen::ShowingQr(_)),
+        "pending: still the QR"
+    );
+    fake.ledger.pay(&sale);
+    till.advance(INTERVAL);
+    assert!(matches!(
+        till.screen(),
+        Screen::Paid {
+            how: PaidHow::Polled,
+            ..
+        }
+    ));
     assert!(till.shows("PAID"));
     assert!(till.shows("customer@okicici"), "the payer's VPA");
-    assert!(till.shows("612345678901"), "the bank reference");
-    assert_eq!(*till.sounds.lock().unwrap(), [Cue::Paid]);
+    assert!(
+        till.shows("612345678901"),
+        "the bank reference, sent as a JSON number"
+    );
+    assert_eq!(till.cues(), [Cue::Paid]);
+    let record = till.record(&sale);
+    assert_eq!(record.outcome, Outcome::Paid);
+    assert_eq!(record.paid_how, Some(PaidHow::Polled));
+    assert!(record.settled_at.is_some());
 }
 
 #[test]
 fn a_payment_after_expiry_is_still_caught_and_shown() {
-    let answer = ResponseTemplate::new(200).set_body_raw(
-        json!({ "qrString": bqr_500() }).to_string(),
-        "application/json",
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = till(
+        &runtime,
+        &fake,
+        &journal_in(&dir),
+        &ManualClock::default(),
+        OutputType::String,
     );
-    let mut till = till(answer, OutputType::String);
-    till.sell_500();
-    till.clock.advance(Duration::from_secs(300));
-    till.harness.run_steps(2);
-    assert!(matches!(
-        till.harness.state().screen(),
-        Screen::Expired { .. }
-    ));
+    let sale = till.sell(500);
+    till.advance(Duration::from_secs(300));
+    assert!(matches!(till.screen(), Screen::Expired { .. }));
     assert!(!till.shows(QR_LABEL), "an expired QR never stays on screen");
     assert!(till.shows("Still checking for a payment"));
-    assert_eq!(*till.sounds.lock().unwrap(), [Cue::Expired]);
+    assert_eq!(till.cues(), [Cue::Expired]);
+    assert_eq!(till.record(&sale).outcome, Outcome::Expired);
 
-    till.clock.advance(Duration::from_secs(40));
-    till.paid.store(true, Ordering::SeqCst);
-    till.wait_for("Paid after expiry", |s| matches!(s, Screen::Paid { .. }));
+    fake.ledger.pay(&sale);
+    till.advance(Duration::from_secs(40));
+    assert!(matches!(
+        till.screen(),
+        Screen::Paid {
+            how: PaidHow::Late,
+            ..
+        }
+    ));
     assert!(till.shows("612345678901"));
-    assert_eq!(*till.sounds.lock().unwrap(), [Cue::Expired, Cue::Paid]);
+    assert_eq!(till.cues(), [Cue::Expired, Cue::Paid]);
+    let record = till.record(&sale);
+    assert_eq!(record.outcome, Outcome::Paid, "expired never overwrites it");
+    assert_eq!(record.paid_how, Some(PaidHow::Late));
+}
+
+#[test]
+fn late_payments_for_earlier_sales_are_notices_that_stay_and_are_all_recorded() {
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = till(
+        &runtime,
+        &fake,
+        &journal_in(&dir),
+        &ManualClock::default(),
+        OutputType::String,
+    );
+    // Two customers walk away: both QRs withdrawn, both still watched.
+    let first = till.sell(500);
+    till.press(Key::Escape);
+    let second = till.sell(700);
+    till.press(Key::Escape);
+    assert_eq!(
+        till.harness.state().watcher().count(),
+        2,
+        "one watch per sale, not one slot"
+    );
+    // The third customer's QR is up when both earlier payments arrive.
+    let third = till.sell(900);
+    fake.ledger.pay(&first);
+    fake.ledger.pay(&second);
+    till.advance(INTERVAL);
+    assert!(
+        matches!(till.screen(), Screen::ShowingQr(shown) if shown.sale.reference == third.reference),
+        "the third customer's QR stays: {:?}",
+        till.screen()
+    );
+    assert!(
+        !till.shows("✔ PAID"),
+        "nothing says PAID for the sale on screen"
+    );
+    assert_eq!(till.harness.state().late_notices().len(), 2);
+    assert!(till.shows("EARLIER SALE paid: ₹500.00"));
+    assert!(till.shows(first.reference.as_str()));
+    assert!(till.shows("EARLIER SALE paid: ₹700.00"));
+    assert_eq!(
+        till.cues(),
+        [Cue::LatePaid, Cue::LatePaid],
+        "not the Paid chime"
+    );
+    for sale in [&first, &second] {
+        let record = till.record(sale);
+        assert_eq!(record.outcome, Outcome::Paid);
+        assert_eq!(record.paid_how, Some(PaidHow::Late));
+    }
+    assert_eq!(till.record(&third).outcome, Outcome::Shown);
+    // The notices stay, through time and screens, until the cashier acknowledges each.
+    till.advance(Duration::from_secs(120));
+    assert_eq!(till.harness.state().late_notices().len(), 2);
+    till.press(Key::F4);
+    assert_eq!(till.harness.state().late_notices().len(), 1);
+    assert!(!till.shows("EARLIER SALE paid: ₹500.00"));
+    till.harness.get_by_label("Seen (F4)").click();
+    till.harness.run_steps(2);
+    assert!(till.harness.state().late_notices().is_empty());
+}
+
+#[test]
+fn after_a_restart_the_watch_resumes_and_a_late_payment_still_lands() {
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::default();
+    let writer = journal_in(&dir);
+    // The till showed a QR, then stopped (a crash): the journal has it open and watched.
+    let sale = common::sale(500);
+    let at = counterqr::clock::Clock::now_utc(&clock);
+    for record in [
+        Record::Requested {
+            sale: sale.clone(),
+            provider: ProviderId::Payu,
+            source: Source::Window,
+        },
+        Record::Shown {
+            reference: sale.reference.clone(),
+            payload: bqr(500),
+            gateway_ids: vec![],
+            expires_in: Duration::from_secs(300),
+            grace: Some(Duration::from_secs(120)),
+        },
+    ] {
+        writer.journal().record(&record, at).unwrap();
+    }
+    writer.journal().mark_interrupted(true, at).unwrap();
+    // An older sale, past its watch: asked about once.
+    let old = common::sale(800);
+    let long_ago = at - time::Duration::hours(1);
+    writer
+        .journal()
+        .record(
+            &Record::Requested {
+                sale: old.clone(),
+                provider: ProviderId::Payu,
+                source: Source::Window,
+            },
+            long_ago,
+        )
+        .unwrap();
+    fake.ledger.pay(&old);
+
+    let mut till = till(&runtime, &fake, &writer, &clock, OutputType::String);
+    common::wait_until(&mut till.harness, "the old sale's check", |app| {
+        !app.late_notices().is_empty()
+    });
+    assert_eq!(till.record(&old).outcome, Outcome::Paid);
+    assert_eq!(till.record(&old).paid_how, Some(PaidHow::AfterRestart));
+    assert!(till.harness.state().watcher().is_watching(&sale.reference));
+    fake.ledger.pay(&sale);
+    till.advance(INTERVAL);
+    let record = till.record(&sale);
+    assert_eq!(record.outcome, Outcome::Paid);
+    assert_eq!(record.paid_how, Some(PaidHow::AfterRestart));
+    assert_eq!(till.harness.state().late_notices().len(), 2);
+}
+
+#[test]
+fn already_paid_on_a_retry_is_checked_and_recorded_paid() {
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut till = till(
+        &runtime,
+        &fake,
+        &journal_in(&dir),
+        &ManualClock::default(),
+        OutputType::String,
+    );
+    let sale = till.sell(500);
+    till.advance(Duration::from_secs(300));
+    assert!(matches!(till.screen(), Screen::Expired { .. }));
+    // Paid at the last moment; the cashier asks for a new QR before the watch sees it.
+    fake.ledger.pay(&sale);
+    till.press(Key::Enter);
+    common::wait_for_screen(&mut till.harness, "the retry's answer", |s| {
+        !matches!(s, Screen::Requesting { .. })
+    });
+    assert!(
+        matches!(
+            till.screen(),
+            Screen::Paid {
+                how: PaidHow::AlreadyPaid,
+                ..
+            }
+        ),
+        "{:?}",
+        till.screen()
+    );
+    let record = till.record(&sale);
+    assert_eq!(record.outcome, Outcome::Paid, "never recorded failed");
+    assert_eq!(record.paid_how, Some(PaidHow::AlreadyPaid));
+    assert_eq!(
+        record.paid.gateway_payment_id.as_deref(),
+        Some("403993715521937565")
+    );
 }
 
 #[test]
 fn payus_own_image_is_shown_after_its_qr_is_read_back() {
-    let png = common::png_of(&bqr_500());
+    let runtime = common::runtime();
+    let fake = fake(&runtime, true);
+    let dir = tempfile::tempdir().unwrap();
     let mut till = till(
-        ResponseTemplate::new(200).set_body_raw(png, "image/png"),
+        &runtime,
+        &fake,
+        &journal_in(&dir),
+        &ManualClock::default(),
         OutputType::Image,
     );
-    till.sell_500();
-    let Screen::ShowingQr(shown) = till.harness.state().screen() else {
-        unreachable!("checked by sell_500");
+    till.sell(500);
+    let Screen::ShowingQr(shown) = till.screen() else {
+        unreachable!("checked by sell");
     };
     assert!(shown.qr.grant.picture.is_some(), "PayU's picture is used");
     assert!(till.shows(QR_LABEL));
@@ -228,43 +545,75 @@ fn payus_own_image_is_shown_after_its_qr_is_read_back() {
 }
 
 #[test]
-fn check_status_on_the_history_screen_records_a_payment_found_later() {
-    let answer = ResponseTemplate::new(200).set_body_raw(
-        json!({ "qrString": bqr_500() }).to_string(),
-        "application/json",
-    );
-    let mut till = till(answer, OutputType::String);
-    // A sale from an earlier run of the till, withdrawn before PayU said anything.
-    let earlier = Sale::new(Paise::from_rupees(500), Customer::default());
-    let journal = till.writer.journal();
-    let at = time::OffsetDateTime::now_utc();
-    journal
-        .record_requested(&earlier, ProviderId::Payu, Source::Window, at)
-        .unwrap();
-    journal
-        .record_outcome(&earlier.reference, Outcome::Cancelled, None, at)
-        .unwrap();
-    till.paid.store(true, Ordering::SeqCst);
+fn the_history_screen_checks_a_sale_and_reconciles_the_day() {
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::default();
+    let writer = journal_in(&dir);
+    // Sales from an earlier run of the till, withdrawn before PayU said anything, and settled.
+    let at = counterqr::clock::Clock::now_utc(&clock);
+    let earlier: Vec<Sale> = [500, 600, 700].map(common::sale).into();
+    for sale in &earlier {
+        let journal = writer.journal();
+        journal
+            .record(
+                &Record::Requested {
+                    sale: sale.clone(),
+                    provider: ProviderId::Payu,
+                    source: Source::Window,
+                },
+                at,
+            )
+            .unwrap();
+        journal
+            .record(
+                &Record::Cancelled {
+                    reference: sale.reference.clone(),
+                },
+                at,
+            )
+            .unwrap();
+    }
+    fake.ledger.pay(&earlier[0]);
+    fake.ledger.pay(&earlier[2]);
+    let mut till = till(&runtime, &fake, &writer, &clock, OutputType::String);
 
-    till.harness.key_press(Key::H);
-    till.harness.run_steps(3);
+    till.press(Key::H);
+    let settled = |app: &CounterApp| {
+        app.history()
+            .is_some_and(|h| !h.loading && h.asking.is_none())
+    };
+    common::wait_until(&mut till.harness, "the day", settled);
     assert!(
-        till.shows("cancelled: 1"),
+        till.shows("cancelled: 3"),
         "withdrawn before PayU said anything"
     );
-    till.harness.get_by_label("Check status").click();
-    for _ in 0..300 {
-        till.harness.step();
-        if till.shows("is PAID") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    till.harness.run_steps(2);
+    // "Check status" on one sale: the first row is the newest, 700.
+    till.harness
+        .get_all_by_label("Check status")
+        .next()
+        .unwrap()
+        .click();
+    till.harness.run_steps(1);
+    common::wait_until(&mut till.harness, "the check", settled);
     assert!(till.shows("is PAID (bank reference 612345678901)"));
-    assert!(till.shows("paid: 1"), "the list shows it");
-    let today = till.writer.journal().today(time::OffsetDateTime::now_utc());
-    let records = till.writer.journal().sales_between(today, today).unwrap();
-    assert_eq!(records[0].outcome, Outcome::Paid);
-    assert_eq!(records[0].bank_reference.as_deref(), Some("612345678901"));
+    assert_eq!(till.record(&earlier[2]).paid_how, Some(PaidHow::Checked));
+    // "Reconcile day": the rest.
+    till.harness.get_by_label("Reconcile day").click();
+    till.harness.run_steps(1);
+    common::wait_until(&mut till.harness, "the reconciliation", settled);
+    assert!(
+        till.shows("Asked about 2 sales: 1 paid"),
+        "the rest of the day"
+    );
+    assert!(till.shows("paid: 2"), "the list shows it");
+    assert_eq!(till.record(&earlier[0]).paid_how, Some(PaidHow::Reconciled));
+    assert_eq!(till.record(&earlier[1]).outcome, Outcome::Cancelled);
+    let paid: HashSet<_> = earlier
+        .iter()
+        .filter(|s| till.record(s).outcome == Outcome::Paid)
+        .map(|s| s.reference.clone())
+        .collect();
+    assert_eq!(paid.len(), 2);
 }

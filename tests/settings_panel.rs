@@ -7,11 +7,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use counterqr::app::flow::Screen;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::Config;
+use counterqr::flow::Screen;
 use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use egui::{Key, Modifiers};
@@ -45,15 +45,19 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
     let store = Arc::new(store);
     let opener_store = store.clone();
     let runtime = common::runtime();
-    let gateway = Arc::new(TrainingGateway::new(TrainingSettings {
-        min_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-        ..TrainingSettings::default()
-    }));
+    let clock = common::ManualClock::default();
+    let gateway = Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ));
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
-        Arc::new(Instant::now),
+        clock.shared(),
         AppOptions {
             config,
             config_path: Some(path.clone()),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the till's sounds: paid.wav (a rising two-note chime) and expired.wav (a low falling
-two-tone). Generated from sine waves here, so they are the project's own (CC0-1.0).
+"""Writes the till's sounds: paid.wav (a rising two-note chime), expired.wav (a low falling
+two-tone) and late_paid.wav (three quick mid notes: an earlier sale was paid). Generated from sine waves here, so they are the project's own (CC0-1.0).
 
 Run from anywhere: python3 assets/sounds/make_sounds.py
 """
@@ -51,3 +51,13 @@ def write(name, samples):
 write("paid.wav", mix((0.0, note(1318.5, 0.35, 9.0)), (0.14, note(1760.0, 0.55, 6.0))))
 # Expired: A4 then E4, lower and falling, unmistakably not the paid chime.
 write("expired.wav", mix((0.0, note(440.0, 0.3, 7.0, 0.55)), (0.22, note(329.6, 0.5, 6.0, 0.55))))
+# Late paid: C6 G5 C6, three quick mid notes: a payment for an earlier sale, never the chime of
+# the sale on screen.
+write(
+    "late_paid.wav",
+    mix(
+        (0.0, note(1046.5, 0.18, 12.0, 0.45)),
+        (0.12, note(784.0, 0.18, 12.0, 0.45)),
+        (0.24, note(1046.5, 0.4, 8.0, 0.45)),
+    ),
+)

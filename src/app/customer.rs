@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use egui::{Color32, RichText, Stroke, TextureHandle, Ui, Vec2};
 
-use super::flow::Screen;
 use super::style::{EXPIRED_AMBER, FAILED_RED, INK, PAID_GREEN, TRAINING_YELLOW, bold};
 use super::views::{format_countdown, qr_image_ui};
+use crate::flow::Screen;
 
 /// What the customer's display needs.
 pub struct CustomerView<'a> {

@@ -1,12 +1,16 @@
 //! The history screen (H): one day's sales from the journal, newest first, with totals by
-//! outcome; another day by date; and, for PayU sales, "Check status" to ask PayU again.
+//! outcome; another day by date; and, where the gateway confirms payments, "Check status" on a
+//! sale and "Reconcile day" to ask the gateway again about every unpaid sale of the day. The
+//! journal is read off the UI thread; the screen shows what arrives.
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use time::Date;
 
 use super::style::{FAILED_RED, PAID_GREEN, bold};
-use crate::journal::{self, Journal, Outcome, SaleRecord};
+use super::worker::HistoryUpdate;
+use crate::domain::{Outcome, SaleRef};
+use crate::journal::{self, SaleRecord};
 
 /// The screen's state between frames.
 pub struct HistoryPanel {
@@ -14,11 +18,14 @@ pub struct HistoryPanel {
     /// The date field as typed.
     pub day_text: String,
     pub records: Vec<SaleRecord>,
-    /// Why the day could not be shown, or what a status check found.
+    /// The day is being read from the journal.
+    pub loading: bool,
+    /// Why the day could not be shown.
     pub problem: Option<String>,
+    /// What a status check or a reconciliation found.
     pub message: Option<String>,
-    /// The sale whose status is being asked for.
-    pub checking: Option<String>,
+    /// The gateway is being asked (about one sale, or the whole day when `None` inside).
+    pub asking: Option<Option<SaleRef>>,
     /// The shop's time zone, for the times shown.
     pub offset: time::UtcOffset,
 }
@@ -33,38 +40,66 @@ pub enum HistoryAction {
     /// Move by this many days.
     Step(i64),
     /// Ask the gateway about this sale again.
-    Check(String),
+    Check(SaleRef),
+    /// Ask the gateway about every unpaid sale of the day.
+    Reconcile,
 }
 
 impl HistoryPanel {
-    /// The panel on `day`, read from `journal`.
-    pub fn open(journal: &Journal, day: Date) -> Self {
-        let mut panel = Self {
+    /// The panel on `day`, waiting for its sales.
+    pub fn open(day: Date, offset: time::UtcOffset) -> Self {
+        Self {
             day,
             day_text: day.to_string(),
             records: Vec::new(),
+            loading: true,
             problem: None,
             message: None,
-            checking: None,
-            offset: journal.offset(),
-        };
-        panel.load(journal, day);
-        panel
+            asking: None,
+            offset,
+        }
     }
 
-    /// Shows `day`'s sales; a journal that cannot be read is said so, and the list is emptied.
-    pub fn load(&mut self, journal: &Journal, day: Date) {
+    /// `day` is being read.
+    pub fn loading(&mut self, day: Date) {
         self.day = day;
         self.day_text = day.to_string();
-        match journal.sales_between(day, day) {
+        self.loading = true;
+        self.problem = None;
+    }
+
+    /// The day `days` away is being read; `None` past the calendar's end (nothing changes).
+    pub fn step(&mut self, days: i64) -> Option<Date> {
+        let day = self.day.checked_add(time::Duration::days(days))?;
+        self.loading(day);
+        Some(day)
+    }
+
+    /// The gateway is being asked about `sale` (or, with `None`, the whole day).
+    pub fn asking(&mut self, sale: Option<SaleRef>) {
+        self.asking = Some(sale);
+        self.message = None;
+    }
+
+    /// A day's sales arrived (with what a check found, if one was made).
+    pub fn update(&mut self, update: HistoryUpdate) {
+        if update.day != self.day {
+            return;
+        }
+        self.loading = false;
+        match update.records {
             Ok(records) => {
                 self.records = records;
                 self.problem = None;
             }
-            Err(e) => {
+            Err(problem) => {
                 self.records.clear();
-                self.problem = Some(e.to_string());
+                self.problem = Some(problem);
             }
+        }
+        if update.message.is_some() || self.asking.is_some() {
+            self.asking = None;
+            self.message = update.message;
         }
     }
 
@@ -78,13 +113,22 @@ impl HistoryPanel {
     }
 }
 
-/// Draws the screen. `can_check`: the gateway in use can be asked about a past PayU sale.
-pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Option<HistoryAction> {
+/// Draws the screen. `can_ask`: the gateway in use confirms payments, so its sales can be
+/// asked about again.
+pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Sales history");
         if ui.button("Close (Esc)").clicked() {
             action = Some(HistoryAction::Close);
+        }
+        if can_ask {
+            if panel.asking == Some(None) {
+                ui.spinner();
+                ui.label("Asking the gateway about the day's unpaid sales…");
+            } else if ui.button("Reconcile day").clicked() {
+                action = Some(HistoryAction::Reconcile);
+            }
         }
     });
     ui.horizontal(|ui| {
@@ -128,11 +172,18 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
         }
     });
     ui.separator();
+    if panel.loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading the journal…");
+        });
+        return action;
+    }
     if panel.records.is_empty() {
         ui.label("No sales on this day.");
         return action;
     }
-    let checking = panel.checking.clone();
+    let asking = panel.asking.clone();
     TableBuilder::new(ui)
         .striped(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
@@ -153,27 +204,25 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
             for record in &panel.records {
                 body.row(36.0, |mut row| {
                     row.col(|ui| {
-                        ui.label(local_time(&record.created_at, panel.offset));
+                        ui.label(local_time(record.created_at, panel.offset));
                     });
                     row.col(|ui| {
-                        ui.label(RichText::new(record.amount().to_string()).font(bold(18.0)));
+                        ui.label(RichText::new(record.amount.to_string()).font(bold(18.0)));
                     });
                     row.col(|ui| {
                         ui.label(outcome_words(record.outcome));
                     });
                     row.col(|ui| {
-                        ui.label(&record.provider);
+                        ui.label(record.provider.as_str());
                     });
                     row.col(|ui| {
-                        ui.label(&record.reference);
+                        ui.label(record.reference.as_str());
                     });
                     row.col(|ui| {
                         ui.label(details(record));
-                        let checkable = can_check
-                            && record.provider == "payu"
-                            && record.outcome != Outcome::Paid;
+                        let checkable = can_ask && record.outcome != Outcome::Paid;
                         if checkable {
-                            if checking.as_deref() == Some(record.reference.as_str()) {
+                            if asking.as_ref() == Some(&Some(record.reference.clone())) {
                                 ui.spinner();
                             } else if ui.button("Check status").clicked() {
                                 action = Some(HistoryAction::Check(record.reference.clone()));
@@ -186,14 +235,10 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_check: bool) -> Opt
     action
 }
 
-/// A stored UTC time as the shop's clock shows it (`HH:MM:SS`).
-fn local_time(created_at: &str, offset: time::UtcOffset) -> String {
-    time::OffsetDateTime::parse(created_at, &time::format_description::well_known::Rfc3339)
-        .map(|t| {
-            let t = t.to_offset(offset);
-            format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
-        })
-        .unwrap_or_else(|_| created_at.to_owned())
+/// A moment as the shop's clock shows it (`HH:MM:SS`).
+fn local_time(at: time::OffsetDateTime, offset: time::UtcOffset) -> String {
+    let t = at.to_offset(offset);
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
 }
 
 /// An outcome as the cashier reads it.
@@ -213,17 +258,18 @@ pub fn outcome_words(outcome: Outcome) -> &'static str {
 /// The customer, the payment's references, or the reason, on one line.
 fn details(record: &SaleRecord) -> String {
     let parts: Vec<String> = [
-        record.customer_name.clone(),
-        record.paid_how.as_deref().map(|h| match h {
-            "by_hand" => "marked by hand".to_owned(),
-            _ => "confirmed by the gateway".to_owned(),
-        }),
-        record.payer_vpa.clone(),
+        record.bill_ref.as_ref().map(|b| format!("bill {b}")),
+        record.customer.name.clone(),
+        record.paid_how.map(|h| h.words().to_owned()),
+        record.paid.payer_vpa.clone(),
         record
+            .paid
             .bank_reference
             .as_ref()
             .map(|b| format!("bank ref {b}")),
         record.reason.clone(),
+        (record.settled_at.is_none() && record.outcome != Outcome::Paid)
+            .then(|| "payment may still arrive".to_owned()),
     ]
     .into_iter()
     .flatten()

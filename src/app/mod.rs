@@ -1,41 +1,41 @@
 //! The counter window: the screens of a sale, driven by the keyboard, over the [`flow`] state
-//! machine. Gateway calls run on tokio tasks ([`worker`]); nothing here blocks on the network.
+//! machine. Gateway calls, the journal and the payment watch run off the UI thread ([`worker`],
+//! [`Watcher`]); their results come back through one event channel.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use egui::{Key, TextureHandle, TextureOptions, Ui};
 
 mod customer;
-pub mod flow;
 pub mod history;
+mod notices;
+pub mod run;
 pub mod settings;
 pub mod style;
 mod views;
-mod worker;
+pub mod worker;
 
+use crate::clock::SharedClock;
 use crate::config::{Config, CustomerDisplay};
-use crate::domain::SaleRef;
-use crate::domain::{FormError, SaleForm};
+use crate::domain::{FormError, SaleForm, Source};
+use crate::flow::{self, Command, Event, Flow, FlowSettings, PAID_SCREEN_TIME, Screen};
 use crate::gateway::{self, Gateway};
-use crate::gateway::{PaidDetails, PaymentStatus, ProviderId};
-use crate::journal::{self, Outcome, PaidHow};
+use crate::journal::{self, Receipt};
 use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
+use crate::sell::QrRequest;
 use crate::setup;
 use crate::sound::{Cue, SoundOut};
+use crate::watch::{WatchedSale, Watcher};
 use customer::CustomerView;
-use flow::{Command, Event, Flow, PAID_SCREEN_TIME, Screen};
 use history::{HistoryAction, HistoryPanel};
 use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
-use time::OffsetDateTime;
 use views::{EntryView, QrView, UiAction};
+use worker::{AppEvent, Outbox};
 
 pub use views::format_countdown;
-
-/// The time source: `Instant::now` in the app, a hand-moved clock in tests.
-pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
 /// Opens the secret store (the OS keyring in the app); called when the settings need it.
 pub type SecretsOpener = Arc<dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError> + Send + Sync>;
@@ -82,23 +82,37 @@ impl Default for AppOptions {
     }
 }
 
+/// The flow's settings for a gateway and the settings file.
+fn flow_settings(gateway: &dyn Gateway, config: &Config) -> FlowSettings {
+    FlowSettings {
+        provider: gateway.id(),
+        confirms_payment: gateway.confirms_payment(),
+        grace: Duration::from_secs(config.late_payment_grace_secs),
+        source: Source::Window,
+    }
+}
+
 /// The whole counter app.
 pub struct CounterApp {
     gateway: Arc<dyn Gateway>,
     runtime: tokio::runtime::Handle,
-    clock: Clock,
+    clock: SharedClock,
     flow: Flow,
     form: SaleForm,
     form_error: Option<FormError>,
     notice: Option<String>,
     banner: Option<String>,
     expected_payee_vpa: Option<String>,
-    events_tx: Sender<Event>,
-    events_rx: Receiver<Event>,
-    /// The request or status poll in flight; dropping it cancels it.
-    work: Option<worker::Task>,
-    /// The status poll of a QR that left the screen unpaid, watching for a late payment.
-    late_work: Option<worker::Task>,
+    outbox: Outbox,
+    events_rx: Receiver<AppEvent>,
+    /// Events that arrived while a test waited for one, handled with the next frame.
+    waiting: Vec<AppEvent>,
+    /// The QR request in flight; dropping it cancels it.
+    request: Option<worker::Task>,
+    /// The receipt of the last record written: the next QR request waits for it.
+    last_receipt: Option<Receipt>,
+    /// The watch over every sale whose payment may still arrive.
+    watcher: Watcher,
     /// The texture of the QR on screen, with the payload it shows.
     qr_texture: Option<(String, TextureHandle)>,
     focus_amount: bool,
@@ -119,23 +133,31 @@ pub struct CounterApp {
     customer_position: Option<egui::Pos2>,
     /// The history screen, while it is open.
     history: Option<HistoryPanel>,
-    /// Answers to "Check status" on the history screen: the sale, and what the gateway said.
-    checks_tx: Sender<(String, Result<PaymentStatus, String>)>,
-    checks_rx: Receiver<(String, Result<PaymentStatus, String>)>,
 }
 
 impl CounterApp {
     /// An app selling through `gateway`, running its background work on `runtime`.
+    /// The payment watch picks up, from the journal, the sales whose payment may still arrive.
     pub fn new(
         gateway: Arc<dyn Gateway>,
         runtime: tokio::runtime::Handle,
-        clock: Clock,
+        clock: SharedClock,
         options: AppOptions,
     ) -> Self {
         let (events_tx, events_rx) = channel();
-        let (checks_tx, checks_rx) = channel();
+        let outbox = Outbox::new(events_tx);
+        let watcher = Watcher::new(runtime.clone(), clock.clone(), outbox.watch_report());
+        if let Some(writer) = &options.journal {
+            worker::resume_watch(
+                &runtime,
+                writer,
+                gateway.clone(),
+                watcher.clone(),
+                clock.clone(),
+            );
+        }
         Self {
-            flow: Flow::new(gateway.confirms_payment()),
+            flow: Flow::new(flow_settings(gateway.as_ref(), &options.config)),
             gateway,
             runtime,
             clock,
@@ -144,10 +166,12 @@ impl CounterApp {
             notice: None,
             banner: options.banner,
             expected_payee_vpa: options.expected_payee_vpa,
-            events_tx,
+            outbox,
             events_rx,
-            work: None,
-            late_work: None,
+            waiting: Vec::new(),
+            request: None,
+            last_receipt: None,
+            watcher,
             qr_texture: None,
             focus_amount: true,
             fullscreen: options.fullscreen,
@@ -162,8 +186,6 @@ impl CounterApp {
             autostart: options.autostart,
             customer_position: None,
             history: None,
-            checks_tx,
-            checks_rx,
         }
     }
 
@@ -177,14 +199,59 @@ impl CounterApp {
         self.flow.screen()
     }
 
+    /// Late payments the cashier has not acknowledged yet, oldest first.
+    pub fn late_notices(&self) -> &[flow::LateNotice] {
+        self.flow.notices()
+    }
+
+    /// The history screen, while it is open (for tests and diagnostics).
+    pub fn history(&self) -> Option<&HistoryPanel> {
+        self.history.as_ref()
+    }
+
+    /// The watch over open sales (for tests and diagnostics).
+    pub fn watcher(&self) -> &Watcher {
+        &self.watcher
+    }
+
+    /// Blocks until background work reports something, or `timeout` passes; what arrived is
+    /// handled with the next frame. For tests, which wait for an event instead of sleeping.
+    pub fn wait_for_background(&mut self, timeout: Duration) -> bool {
+        match self.events_rx.recv_timeout(timeout) {
+            Ok(event) => {
+                self.waiting.push(event);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Handles every event that came in since the last frame, then the clock's tick.
+    fn drain_events(&mut self, ctx: &egui::Context) {
+        self.outbox.set_context(ctx);
+        let now = self.clock.now();
+        let arrived: Vec<AppEvent> = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .chain(self.events_rx.try_iter())
+            .collect();
+        for event in arrived {
+            match event {
+                AppEvent::Flow(event) => self.dispatch(*event, now, ctx),
+                AppEvent::History(update) => {
+                    if let Some(panel) = &mut self.history {
+                        panel.update(update);
+                    }
+                }
+            }
+        }
+        self.dispatch(Event::Tick, now, ctx);
+    }
+
     /// Draws one frame and handles everything that happened since the last.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        let now = (self.clock)();
-        while let Ok(event) = self.events_rx.try_recv() {
-            self.dispatch(event, now, &ctx);
-        }
-        self.dispatch(Event::Tick, now, &ctx);
+        self.drain_events(&ctx);
+        let now = self.clock.now();
         self.handle_global_keys(&ctx);
 
         let training = self.gateway.is_training();
@@ -204,7 +271,7 @@ impl CounterApp {
                 );
             });
         }
-        self.receive_checks();
+        self.notices_ui(ui, now);
         if self.settings.is_some() {
             self.settings_frame(ui, &ctx);
         } else if self.history.is_some() {
@@ -311,12 +378,12 @@ impl CounterApp {
     /// The history screen in place of the sale's screen; Esc closes it.
     fn history_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
         let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
-        let can_check = self.gateway.id() == ProviderId::Payu;
+        let can_ask = self.gateway.confirms_payment();
         let drawn = egui::CentralPanel::default_margins()
             .show(ui, |ui| {
                 self.history
                     .as_mut()
-                    .and_then(|panel| history::history_ui(ui, panel, can_check))
+                    .and_then(|panel| history::history_ui(ui, panel, can_ask))
             })
             .inner;
         let action = if escape {
@@ -329,86 +396,51 @@ impl CounterApp {
         else {
             return;
         };
+        let outbox = self.outbox.clone();
         match action {
             HistoryAction::Close => {
                 self.history = None;
                 self.focus_amount = matches!(self.flow.screen(), Screen::Entry);
             }
             HistoryAction::ShowTyped => match panel.typed_day() {
-                Ok(day) => panel.load(writer.journal(), day),
+                Ok(day) => {
+                    panel.loading(day);
+                    worker::load_history(writer, &self.runtime, day, outbox);
+                }
                 Err(problem) => panel.problem = Some(problem),
             },
-            HistoryAction::Step(days) => {
-                let day = panel.day + time::Duration::days(days);
-                panel.load(writer.journal(), day);
-            }
+            HistoryAction::Step(days) => match panel.step(days) {
+                Some(day) => worker::load_history(writer, &self.runtime, day, outbox),
+                None => panel.problem = Some("There is no day beyond that one.".to_owned()),
+            },
             HistoryAction::Check(reference) => {
-                let Some(record) = panel.records.iter().find(|r| r.reference == reference) else {
-                    return;
-                };
-                let (sale, gateway, tx) = (
-                    record.to_sale(),
-                    self.gateway.clone(),
-                    self.checks_tx.clone(),
+                panel.asking(Some(reference.clone()));
+                let ask = worker::Ask::Sale(reference);
+                let gateway = self.gateway.clone();
+                worker::ask_gateway(writer, &self.runtime, gateway, panel.day, ask, outbox);
+            }
+            HistoryAction::Reconcile => {
+                panel.asking(None);
+                let gateway = self.gateway.clone();
+                let day = panel.day;
+                worker::ask_gateway(
+                    writer,
+                    &self.runtime,
+                    gateway,
+                    day,
+                    worker::Ask::Day,
+                    outbox,
                 );
-                let ctx = ctx.clone();
-                panel.checking = Some(reference.clone());
-                panel.message = None;
-                self.runtime.spawn(async move {
-                    let status = gateway.check_status(&sale).await.map_err(|e| e.to_string());
-                    let _ = tx.send((reference, status));
-                    ctx.request_repaint();
-                });
             }
         }
     }
 
-    /// Opens the history screen on today.
+    /// Opens the history screen on today; the day is read off the UI thread.
     fn open_history(&mut self) {
         if let Some(writer) = &self.journal {
-            let today = writer.journal().today(OffsetDateTime::now_utc());
-            self.history = Some(HistoryPanel::open(writer.journal(), today));
-        }
-    }
-
-    /// Records what "Check status" found, and says it on the history screen.
-    fn receive_checks(&mut self) {
-        while let Ok((reference, status)) = self.checks_rx.try_recv() {
-            let sale_ref = SaleRef::from_journal(&reference);
-            let at = OffsetDateTime::now_utc();
-            let message = match status {
-                Ok(PaymentStatus::Paid(details)) => {
-                    let bank = details.bank_reference.clone().unwrap_or_default();
-                    if let Some(journal) = &self.journal {
-                        journal.write("checked payment", move |j| {
-                            j.record_paid(&sale_ref, PaidHow::Polled, &details, at)
-                        });
-                    }
-                    format!("✔ Sale {reference} is PAID (bank reference {bank}).")
-                }
-                Ok(PaymentStatus::Pending) => {
-                    format!("Sale {reference}: no payment has arrived.")
-                }
-                Ok(PaymentStatus::Failed { reason }) => {
-                    let recorded = reason.clone();
-                    if let Some(journal) = &self.journal {
-                        journal.write("checked failure", move |j| {
-                            j.record_outcome(&sale_ref, Outcome::Failed, Some(&recorded), at)
-                        });
-                    }
-                    format!("Sale {reference}: the payment failed: {reason}")
-                }
-                Err(e) => format!("Sale {reference}: the status could not be checked: {e}"),
-            };
-            tracing::info!("history check: {message}");
-            if let (Some(panel), Some(writer)) = (self.history.as_mut(), self.journal.as_ref()) {
-                panel.checking = None;
-                let day = panel.day;
-                // The write above is queued first; wait for it so the list shows it.
-                let _ = writer.write_confirmed(|_| Ok(())).blocking_recv();
-                panel.load(writer.journal(), day);
-                panel.message = Some(message);
-            }
+            let today = writer.journal().today(self.clock.now_utc());
+            self.history = Some(HistoryPanel::open(today, writer.journal().offset()));
+            worker::load_history(writer, &self.runtime, today, self.outbox.clone());
         }
     }
 
@@ -446,7 +478,8 @@ impl CounterApp {
         match self.try_save(&panel.form) {
             Ok((config, gateway)) => {
                 self.expected_payee_vpa = setup::expected_payee_vpa(&config);
-                self.flow.set_confirms_payment(gateway.confirms_payment());
+                self.flow
+                    .set_settings(flow_settings(gateway.as_ref(), &config));
                 self.gateway = gateway;
                 self.config = config;
                 self.banner = None;
@@ -487,7 +520,7 @@ impl CounterApp {
             })?;
             check_manager_pin(store.as_ref(), &form.pin)?;
         }
-        let gateway = setup::gateway_from_config(&config, &*self.secrets)
+        let gateway = setup::gateway_from_config(&config, &*self.secrets, self.clock.clone())
             .map_err(|e| whole(e.to_string()))?;
         if secrets_changed {
             let store = (self.secrets)().map_err(|e| whole(e.to_string()))?;
@@ -519,9 +552,14 @@ impl CounterApp {
         Ok((config, gateway))
     }
 
-    /// F11 toggles full screen on every screen; F2 or Ctrl+, opens the settings.
+    /// F11 toggles full screen on every screen; F2 or Ctrl+, opens the settings; F4 acknowledges
+    /// the oldest late-payment notice.
     fn handle_global_keys(&mut self, ctx: &egui::Context) {
         let key = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        if !self.flow.notices().is_empty() && key(egui::Modifiers::NONE, notices::ACKNOWLEDGE_KEY) {
+            let now = self.clock.now();
+            self.dispatch(Event::Acknowledge, now, ctx);
+        }
         if key(egui::Modifiers::NONE, Key::F11) {
             self.fullscreen = !self.fullscreen;
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
@@ -591,7 +629,7 @@ impl CounterApp {
             return None;
         }
         if self.logo.as_ref().is_none_or(|(loaded, _)| loaded != path) {
-            let texture = match crate::render::Picture::load(std::path::Path::new(path)) {
+            let texture = match crate::render::load_picture(std::path::Path::new(path)) {
                 Ok(picture) => Some(ctx.load_texture(
                     "shop-logo",
                     egui::ColorImage::from_rgba_unmultiplied(picture.size(), picture.rgba()),
@@ -640,15 +678,27 @@ impl CounterApp {
                 };
                 views::qr_ui(ui, &view)
             }
-            Screen::Expired { sale } => views::expired_ui(ui, sale, self.flow.watching_late()),
-            Screen::Paid { sale, how, .. } => views::paid_ui(ui, sale, how),
+            Screen::Expired {
+                sale,
+                watched_until,
+            } => {
+                let watching = watched_until.is_some_and(|until| now < until);
+                views::expired_ui(ui, sale, watching)
+            }
+            Screen::Paid {
+                sale, how, details, ..
+            } => views::paid_ui(ui, sale, *how, details),
             Screen::Failed { sale, message } => views::failed_ui(ui, sale, message),
         }
     }
 
     fn apply_action(&mut self, action: UiAction, now: Instant, ctx: &egui::Context) {
         let event = match action {
-            UiAction::Submit => match gateway::check_form(self.gateway.as_ref(), &self.form) {
+            UiAction::Submit => match gateway::check_form(
+                self.gateway.as_ref(),
+                &self.form,
+                crate::reference::new_sale_ref(),
+            ) {
                 Ok(sale) => Event::Submit(sale),
                 Err(error) => {
                     tracing::info!("entry refused: {error}");
@@ -685,20 +735,8 @@ impl CounterApp {
             self.form_error = None;
             self.notice = None;
         }
-        let was = std::mem::discriminant(self.flow.screen());
-        let was_sale = self.flow.screen().sale().map(|s| s.reference.clone());
-        let left_by = match &event {
-            Event::MarkNotPaid => Outcome::NotPaid,
-            _ => Outcome::Cancelled,
-        };
         for command in self.flow.handle(event, now) {
-            self.run_command(command, now, ctx);
-        }
-        let moved = std::mem::discriminant(self.flow.screen()) != was
-            || self.flow.screen().sale().map(|s| &s.reference) != was_sale.as_ref();
-        if moved {
-            self.announce();
-            self.record_screen(was_sale, left_by, now);
+            self.run_command(command, now);
         }
         if let Screen::ShowingQr(shown) = self.flow.screen()
             && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
@@ -727,53 +765,6 @@ impl CounterApp {
         }
     }
 
-    /// Records in the journal where the sale stands now that the screen changed. `left` is the
-    /// sale on the screen before, and `left_by` what leaving it for the entry screen means.
-    fn record_screen(&self, left: Option<SaleRef>, left_by: Outcome, now: Instant) {
-        let Some(journal) = &self.journal else { return };
-        let at = OffsetDateTime::now_utc();
-        match self.flow.screen() {
-            Screen::Entry | Screen::Requesting { .. } => {
-                // Entry after an open screen: withdrawn or not paid. (Requesting is recorded by
-                // the request itself, before the gateway is asked.)
-                if let (Screen::Entry, Some(reference)) = (self.flow.screen(), left) {
-                    journal.write("cancellation", move |j| {
-                        j.record_open_outcome(&reference, left_by, at)
-                    });
-                }
-            }
-            Screen::ShowingQr(shown) => {
-                let (reference, grant) = (shown.sale.reference.clone(), shown.qr.grant.clone());
-                let expires_at = at + shown.remaining(now);
-                journal.write("shown QR", move |j| {
-                    j.record_shown(&reference, &grant, expires_at, at)
-                });
-            }
-            Screen::Expired { sale } => {
-                let reference = sale.reference.clone();
-                journal.write("expiry", move |j| {
-                    j.record_outcome(&reference, Outcome::Expired, None, at)
-                });
-            }
-            Screen::Paid { sale, how, .. } => {
-                let reference = sale.reference.clone();
-                let (how, details) = match how {
-                    flow::PaidHow::Confirmed(details) => (PaidHow::Polled, details.clone()),
-                    flow::PaidHow::MarkedByHand => (PaidHow::ByHand, PaidDetails::default()),
-                };
-                journal.write("payment", move |j| {
-                    j.record_paid(&reference, how, &details, at)
-                });
-            }
-            Screen::Failed { sale, message } => {
-                let (reference, reason) = (sale.reference.clone(), message.clone());
-                journal.write("failure", move |j| {
-                    j.record_outcome(&reference, Outcome::Failed, Some(&reason), at)
-                });
-            }
-        }
-    }
-
     /// The texture of the QR on screen, if it is the one for that QR.
     fn shown_qr_texture(&self) -> Option<&TextureHandle> {
         let Screen::ShowingQr(shown) = self.flow.screen() else {
@@ -785,12 +776,22 @@ impl CounterApp {
             .map(|(_, texture)| texture)
     }
 
-    /// The sound for the screen just entered, if it has one.
-    fn announce(&self) {
-        match self.flow.screen() {
-            Screen::Paid { .. } => self.play(Cue::Paid),
-            Screen::Expired { .. } => self.play(Cue::Expired),
-            _ => {}
+    /// The late-payment notices, on every screen, until each is acknowledged.
+    fn notices_ui(&mut self, ui: &mut Ui, now: Instant) {
+        if self.flow.notices().is_empty() {
+            return;
+        }
+        let offset = self
+            .journal
+            .as_ref()
+            .map_or(time::UtcOffset::UTC, |j| j.journal().offset());
+        let notices = self.flow.notices().to_vec();
+        let acknowledged = egui::Panel::top("late_notices")
+            .show(ui, |ui| notices::notices_ui(ui, &notices, offset))
+            .inner;
+        if acknowledged {
+            let ctx = ui.ctx().clone();
+            self.dispatch(Event::Acknowledge, now, &ctx);
         }
     }
 
@@ -801,49 +802,55 @@ impl CounterApp {
         }
     }
 
-    fn run_command(&mut self, command: Command, now: Instant, ctx: &egui::Context) {
-        let outbox = || worker::Outbox::new(self.events_tx.clone(), ctx.clone());
+    fn run_command(&mut self, command: Command, now: Instant) {
         match command {
+            Command::Record(record) => {
+                self.last_receipt = self
+                    .journal
+                    .as_ref()
+                    .map(|journal| journal.record(record, self.clock.now_utc()));
+            }
             Command::RequestQr { sale, attempt } => {
-                let request = worker::QrRequest {
+                let request = QrRequest {
                     sale,
                     attempt,
                     requested_at: now,
                     expected_payee_vpa: self.expected_payee_vpa.clone(),
-                    journal: self.journal.clone(),
+                    recorded: self.last_receipt.take(),
                 };
-                let task =
-                    worker::spawn_request(&self.runtime, self.gateway.clone(), request, outbox());
-                self.work = Some(task);
-            }
-            Command::WatchStatus { sale, attempt } => {
-                let task = worker::spawn_status_watch(
+                let gateway = self.gateway.clone();
+                let outbox = self.outbox.clone();
+                self.request = Some(worker::spawn_request(
                     &self.runtime,
-                    self.gateway.clone(),
-                    sale,
-                    attempt,
-                    outbox(),
-                );
-                self.work = Some(task);
+                    gateway,
+                    request,
+                    outbox,
+                ));
             }
-            Command::StopWork => self.work = None,
-            Command::WatchLate => self.late_work = self.work.take(),
-            Command::StopLateWatch => self.late_work = None,
+            Command::StopRequest => self.request = None,
+            Command::Watch {
+                sale,
+                expires_in,
+                grace,
+            } => {
+                let since = self.clock.now_utc();
+                let watch = time::Duration::try_from(expires_in.saturating_add(grace)).ok();
+                let until = watch.and_then(|w| since.checked_add(w)).unwrap_or(since);
+                let watched = WatchedSale {
+                    sale,
+                    since,
+                    until,
+                    resumed: false,
+                };
+                self.watcher.watch(self.gateway.clone(), watched);
+            }
+            Command::Play(cue) => self.play(cue),
             Command::ClearForm => {
                 self.form = SaleForm::default();
                 self.form_error = None;
             }
             Command::FocusAmount => self.focus_amount = true,
             Command::Notice(text) => self.notice = Some(text),
-            Command::LatePaid { sale, details } => {
-                if let Some(journal) = &self.journal {
-                    let at = OffsetDateTime::now_utc();
-                    journal.write("late payment", move |j| {
-                        j.record_paid(&sale.reference, PaidHow::Polled, &details, at)
-                    });
-                }
-                self.play(Cue::Paid);
-            }
         }
     }
 
@@ -863,9 +870,8 @@ impl CounterApp {
                 ctx.request_repaint_after(wait);
             }
             Screen::Paid { since, .. } => {
-                ctx.request_repaint_after(
-                    (*since + PAID_SCREEN_TIME).saturating_duration_since(now),
-                );
+                let end = since.checked_add(PAID_SCREEN_TIME).unwrap_or(now);
+                ctx.request_repaint_after(end.saturating_duration_since(now));
             }
             _ => {}
         }

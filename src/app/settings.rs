@@ -9,9 +9,8 @@ use crate::config::{Config, CustomerDisplay, EXPIRY_SECS_RANGE, PayuEnvironment}
 use crate::domain::customer::{is_email, normalise_mobile};
 use crate::domain::invoice::is_pin_code;
 use crate::domain::upi::is_valid_vpa;
-use crate::gateway::ProviderId;
-use crate::gateway::http::check_base_url;
-use crate::gateway::payu::{OutputType, QrType};
+use crate::domain::url::check_base_url;
+use crate::domain::{OutputType, ProviderId, QrType};
 use crate::secrets::SecretName;
 
 /// The providers offered, with what the shop owner sees.
@@ -312,7 +311,7 @@ impl SettingsForm {
         ) as u8;
         c.shop_logo = self.shop_logo.trim().to_owned();
         if !c.shop_logo.is_empty()
-            && let Err(problem) = crate::render::Picture::load(std::path::Path::new(&c.shop_logo))
+            && let Err(problem) = crate::render::load_picture(std::path::Path::new(&c.shop_logo))
         {
             errors.push(error(Field::ShopLogo, problem));
         }

@@ -19,6 +19,8 @@ pub const FAILED_RED: Color32 = Color32::from_rgb(0xb0, 0x1c, 0x1c);
 pub const EXPIRED_AMBER: Color32 = Color32::from_rgb(0x8a, 0x4b, 0x00);
 /// Text on the customer's display: near-black on the light background.
 pub const INK: Color32 = Color32::from_rgb(0x1f, 0x1f, 0x1f);
+/// Late payments for earlier sales: white on a deep blue, unlike any state of the sale on screen.
+pub const LATE_BLUE: Color32 = Color32::from_rgb(0x1f, 0x3a, 0x93);
 /// The training strip: black on yellow.
 pub const TRAINING_YELLOW: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
 
@@ -109,7 +111,7 @@ mod tests {
             }
         }
         // White marks and words on the coloured status bars and circles.
-        for fill in [PAID_GREEN, FAILED_RED, EXPIRED_AMBER] {
+        for fill in [PAID_GREEN, FAILED_RED, EXPIRED_AMBER, LATE_BLUE] {
             assert!(contrast_ratio(Color32::WHITE, fill) >= 4.5, "{fill:?}");
         }
         assert!(contrast_ratio(Color32::BLACK, TRAINING_YELLOW) >= 4.5);

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use egui::{Align, Color32, Layout, RichText, TextureHandle, Ui, UiBuilder, Vec2};
 
-use super::flow::{PaidHow, ShownQr};
 use super::style::{self, EXPIRED_AMBER, FAILED_RED, PAID_GREEN, bold};
-use crate::domain::{AmountError, FormError, Paise, Sale, SaleForm};
+use crate::domain::{AmountError, FormError, PaidDetails, PaidHow, Paise, Sale, SaleForm};
+use crate::flow::ShownQr;
 
 /// What the cashier asked for on a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,6 +289,15 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     if !view.by_hand {
         ui.label("Waiting for the payment to arrive…");
     }
+    if let Some(reason) = &shown.attempt_failed {
+        ui.label(
+            RichText::new(format!(
+                "⚠ A payment attempt failed ({reason}). The customer may try again while the QR \
+                 is valid."
+            ))
+            .color(FAILED_RED),
+        );
+    }
 }
 
 /// The cashier's buttons, pinned to the bottom of the info column so a long payee name can never
@@ -367,29 +376,26 @@ pub fn expired_ui(ui: &mut Ui, sale: &Sale, watching_late: bool) -> Option<UiAct
 }
 
 /// The money arrived (or the cashier says it did).
-pub fn paid_ui(ui: &mut Ui, sale: &Sale, how: &PaidHow) -> Option<UiAction> {
+pub fn paid_ui(ui: &mut Ui, sale: &Sale, how: PaidHow, details: &PaidDetails) -> Option<UiAction> {
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.15);
         status_heading_ui(ui, "✔", "PAID", PAID_GREEN);
         ui.add_space(16.0);
         ui.label(RichText::new(sale.amount.to_string()).font(bold(56.0)));
-        match how {
-            PaidHow::Confirmed(details) => {
-                ui.label("Payment confirmed by the gateway");
-                if let Some(vpa) = &details.payer_vpa {
-                    ui.label(format!("From: {vpa}"));
-                }
-                if let Some(reference) = &details.bank_reference {
-                    ui.label(format!("Bank reference: {reference}"));
-                }
-                if let Some(id) = &details.gateway_payment_id {
-                    ui.label(format!("Gateway payment id: {id}"));
-                }
-            }
-            PaidHow::MarkedByHand => {
-                ui.label("Marked paid by the cashier");
-            }
+        let mut words = how.words().to_owned();
+        if let Some(first) = words.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        ui.label(words);
+        if let Some(vpa) = &details.payer_vpa {
+            ui.label(format!("From: {vpa}"));
+        }
+        if let Some(reference) = &details.bank_reference {
+            ui.label(format!("Bank reference: {reference}"));
+        }
+        if let Some(id) = &details.gateway_payment_id {
+            ui.label(format!("Gateway payment id: {id}"));
         }
         ui.label(RichText::new(format!("Sale {}", sale.reference)).weak());
         ui.add_space(16.0);

@@ -1,19 +1,42 @@
-//! Background work for the GUI: gateway requests and payment-status polling run on tokio tasks;
-//! their results come back over a channel and wake the UI. Dropping a [`Task`] cancels it.
+//! Background work for the window: gateway requests, the journal's reads for the history screen,
+//! status checks and reconciliation, and picking up the payment watch after a restart. Each runs
+//! on the tokio runtime (or the journal's thread) and reports through the one event channel,
+//! which wakes the UI. Nothing here runs on the UI thread. Dropping a [`Task`] cancels it.
 
-use std::sync::Arc;
 use std::sync::mpsc::Sender;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
 
+use time::{Date, OffsetDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
-use super::flow::Event;
-use crate::domain::Sale;
-use crate::gateway::{self, Gateway, Settled};
-use crate::journal::{self, Source};
-use crate::vetting;
-use time::OffsetDateTime;
+use crate::clock::SharedClock;
+use crate::domain::{PaidHow, SaleRef};
+use crate::flow::{self, WatchReport};
+use crate::gateway::Gateway;
+use crate::journal::{SaleRecord, UNSETTLED_HORIZON, Writer};
+use crate::reconcile;
+use crate::sell::{self, QrRequest};
+use crate::watch::{WatchedSale, Watcher};
+
+/// Something that happened off the UI thread.
+#[derive(Debug)]
+pub enum AppEvent {
+    /// For the flow.
+    Flow(Box<flow::Event>),
+    /// The history screen's day, read again (after a check or a reconciliation, with what it
+    /// found).
+    History(HistoryUpdate),
+}
+
+/// A day of the journal, for the history screen.
+#[derive(Debug)]
+pub struct HistoryUpdate {
+    pub day: Date,
+    pub records: Result<Vec<SaleRecord>, String>,
+    /// What a check or a reconciliation found.
+    pub message: Option<String>,
+}
 
 /// A running background task, aborted when dropped (so leaving a screen cancels its work).
 #[derive(Debug)]
@@ -25,27 +48,49 @@ impl Drop for Task {
     }
 }
 
-/// Sends events to the UI thread and wakes it.
+/// Sends events to the UI thread and wakes it (once the window has a context to wake).
 #[derive(Clone)]
 pub struct Outbox {
-    tx: Sender<Event>,
-    ctx: egui::Context,
+    tx: Sender<AppEvent>,
+    ctx: Arc<OnceLock<egui::Context>>,
 }
 
 impl Outbox {
-    pub fn new(tx: Sender<Event>, ctx: egui::Context) -> Self {
-        Self { tx, ctx }
+    pub fn new(tx: Sender<AppEvent>) -> Self {
+        Self {
+            tx,
+            ctx: Arc::new(OnceLock::new()),
+        }
     }
 
-    fn send(&self, event: Event) {
+    /// The window's context, to wake it; set on the first frame.
+    pub fn set_context(&self, ctx: &egui::Context) {
+        let _ = self.ctx.set(ctx.clone());
+    }
+
+    pub fn send(&self, event: AppEvent) {
         // The receiver lives as long as the app; if it is gone the window is closing anyway.
         let _ = self.tx.send(event);
-        self.ctx.request_repaint();
+        if let Some(ctx) = self.ctx.get() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Where the payment watch reports: each finding becomes the flow's event.
+    pub fn watch_report(&self) -> crate::watch::Report {
+        let outbox = self.clone();
+        Arc::new(move |watched: WatchedSale, report: WatchReport| {
+            outbox.send(AppEvent::Flow(Box::new(flow::Event::Watched {
+                sale: watched.sale,
+                since: watched.since,
+                resumed: watched.resumed,
+                report,
+            })));
+        })
     }
 }
 
-/// Asks the gateway for a QR for `sale`, checks the payload against the sale (and the shop's VPA,
-/// where known), and reports [`Event::QrReady`] or [`Event::QrFailed`].
+/// Asks the gateway for a QR (after the sale's record is on disk) and reports the flow's event.
 pub fn spawn_request(
     runtime: &Handle,
     gateway: Arc<dyn Gateway>,
@@ -53,95 +98,143 @@ pub fn spawn_request(
     outbox: Outbox,
 ) -> Task {
     Task(runtime.spawn(async move {
-        let QrRequest {
-            sale,
-            attempt,
-            requested_at,
-            expected_payee_vpa,
-            journal,
-        } = request;
-        let provider = gateway.id().as_str();
-        if let Some(journal) = journal {
-            let (id, recorded) = (gateway.id(), sale.clone());
-            let written = journal
-                .write_confirmed(move |j| {
-                    j.record_requested(&recorded, id, Source::Window, OffsetDateTime::now_utc())
-                })
-                .await
-                .unwrap_or_else(|_| Err("the journal writer stopped".to_owned()));
-            if let Err(e) = written {
-                tracing::error!(sale = %sale.reference, "sale not recorded, no QR asked for: {e}");
-                outbox.send(Event::QrFailed {
-                    attempt,
-                    message: format!(
-                        "The sale could not be recorded in the sales journal, so no QR was asked \
-                         for: {e}"
-                    ),
-                });
-                return;
-            }
-        }
-        let event = match gateway.request_qr(&sale).await {
-            Ok(grant) => match vetting::vet(&sale, grant, expected_payee_vpa.as_deref()) {
-                Ok(qr) => {
-                    tracing::info!(sale = %sale.reference, amount = %sale.amount, provider,
-                        expires_in_secs = qr.grant.expires_in.as_secs(), "QR issued");
-                    Event::QrReady {
-                        attempt,
-                        qr: Box::new(qr),
-                        requested_at,
-                    }
-                }
-                // Logged by `vet`.
-                Err(e) => Event::QrFailed {
-                    attempt,
-                    message: e.to_string(),
-                },
-            },
-            Err(e) => {
-                tracing::warn!(sale = %sale.reference, provider, "QR request failed: {e}");
-                Event::QrFailed {
-                    attempt,
-                    message: e.to_string(),
-                }
-            }
-        };
-        outbox.send(event);
+        let event = sell::obtain_qr(gateway, request).await;
+        outbox.send(AppEvent::Flow(Box::new(event)));
     }))
 }
 
-/// One QR request: the sale, which attempt it is, when it was made, whom it must pay.
-pub struct QrRequest {
-    pub sale: Sale,
-    pub attempt: u64,
-    pub requested_at: Instant,
-    pub expected_payee_vpa: Option<String>,
-    /// Where the sale is recorded before the gateway is asked.
-    pub journal: Option<journal::Writer>,
+/// Picks up the watch after a restart: `gateway`'s sales whose payment may still be unknown are
+/// watched again while their grace lasts, and asked about once when it is over.
+pub fn resume_watch(
+    runtime: &Handle,
+    writer: &Writer,
+    gateway: Arc<dyn Gateway>,
+    watcher: Watcher,
+    clock: SharedClock,
+) {
+    if !gateway.confirms_payment() {
+        return;
+    }
+    let provider = gateway.id();
+    let since = clock
+        .now_utc()
+        .checked_sub(UNSETTLED_HORIZON)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let unsettled = writer.read(move |journal| journal.unsettled(provider, since));
+    runtime.spawn(async move {
+        let records = match unsettled.await {
+            Ok(Ok(records)) => records,
+            Ok(Err(e)) => return tracing::error!("the watch cannot resume: {e}"),
+            Err(_) => return tracing::error!("the watch cannot resume: the journal stopped"),
+        };
+        let now = clock.now_utc();
+        // Those still in their grace first: each watch is set up before any single check reports.
+        let (live, past): (Vec<_>, Vec<_>) = records
+            .into_iter()
+            .partition(|r| r.watch_until.is_some_and(|until| until > now));
+        for record in live.into_iter().chain(past) {
+            let until = record.watch_until.unwrap_or(now);
+            let sale = WatchedSale {
+                sale: record.to_sale(),
+                since: record.created_at,
+                until,
+                resumed: true,
+            };
+            if until > now {
+                tracing::info!(sale = %record.reference, "watching again after a restart");
+                watcher.watch(gateway.clone(), sale);
+            } else {
+                tracing::info!(sale = %record.reference, "asking once after a restart");
+                watcher.check_once(gateway.clone(), sale);
+            }
+        }
+    });
 }
 
-/// Polls the gateway every `interval` (backing off to a minute after errors) until the sale is
-/// paid or failed, then reports it. Cancelled by dropping the task when the QR leaves the screen.
-pub fn spawn_status_watch(
+/// Reads `day` from the journal for the history screen.
+pub fn load_history(writer: &Writer, runtime: &Handle, day: Date, outbox: Outbox) {
+    let records = writer.read(move |journal| journal.sales_between(day, day));
+    runtime.spawn(async move {
+        let records = records
+            .await
+            .unwrap_or_else(|_| Err("the journal stopped".to_owned()));
+        outbox.send(AppEvent::History(HistoryUpdate {
+            day,
+            records,
+            message: None,
+        }));
+    });
+}
+
+/// What the history screen asks the gateway about.
+pub enum Ask {
+    /// One sale ("Check status").
+    Sale(SaleRef),
+    /// Every sale of the day that is not paid ("Reconcile day").
+    Day,
+}
+
+/// Asks the gateway about one sale, or every unpaid sale of `day`, records what it says (the one
+/// recorder), and sends the day again with a summary.
+pub fn ask_gateway(
+    writer: &Writer,
     runtime: &Handle,
     gateway: Arc<dyn Gateway>,
-    sale: Sale,
-    attempt: u64,
+    day: Date,
+    ask: Ask,
     outbox: Outbox,
-) -> Task {
-    Task(runtime.spawn(async move {
-        let backoff = Duration::from_secs(60);
-        match gateway::watch_payment(gateway.as_ref(), &sale, None, backoff).await {
-            Some(Settled::Paid(details)) => {
-                tracing::info!(sale = %sale.reference, amount = %sale.amount, "payment confirmed");
-                outbox.send(Event::StatusPaid { attempt, details });
+) {
+    let records = writer.read(move |journal| journal.sales_between(day, day));
+    let writer = writer.clone();
+    runtime.spawn(async move {
+        let records = match records.await {
+            Ok(Ok(records)) => records,
+            Ok(Err(e)) => return outbox.send(history_problem(day, e)),
+            Err(_) => return outbox.send(history_problem(day, "the journal stopped".to_owned())),
+        };
+        let (how, chosen): (PaidHow, Vec<&SaleRecord>) = match &ask {
+            Ask::Sale(reference) => (
+                PaidHow::Checked,
+                records
+                    .iter()
+                    .filter(|r| &r.reference == reference)
+                    .collect(),
+            ),
+            Ask::Day => (
+                PaidHow::Reconciled,
+                reconcile::candidates(&records, gateway.id()),
+            ),
+        };
+        let findings = reconcile::ask_each(gateway.as_ref(), &chosen).await;
+        let now = OffsetDateTime::now_utc();
+        for finding in &findings {
+            if let Some(record) = finding.record(how, now) {
+                let written = writer.record(record, now).await;
+                if let Ok(Err(e)) = written {
+                    tracing::error!("history: what the gateway said was not recorded: {e}");
+                }
             }
-            Some(Settled::Failed { reason }) => {
-                tracing::info!(sale = %sale.reference, "payment failed: {reason}");
-                outbox.send(Event::StatusFailed { attempt, reason });
-            }
-            // Without a deadline the watch ends only by being cancelled.
-            None => {}
         }
-    }))
+        let message = match ask {
+            Ask::Sale(_) => findings.first().map(reconcile::Finding::describe),
+            Ask::Day => Some(reconcile::summary(&findings)),
+        };
+        let records = writer
+            .read(move |journal| journal.sales_between(day, day))
+            .await
+            .unwrap_or_else(|_| Err("the journal stopped".to_owned()));
+        outbox.send(AppEvent::History(HistoryUpdate {
+            day,
+            records,
+            message,
+        }));
+    });
+}
+
+fn history_problem(day: Date, problem: String) -> AppEvent {
+    AppEvent::History(HistoryUpdate {
+        day,
+        records: Err(problem),
+        message: None,
+    })
 }

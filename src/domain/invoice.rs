@@ -18,6 +18,8 @@ pub struct SaleExtra {
     /// At most [`ADDRESS_MAX_CHARS`] characters.
     pub customer_address: Option<String>,
     pub gst: Option<Box<GstDetails>>,
+    /// The billing software's reference for the bill this sale settles (one sale per bill).
+    pub bill_ref: Option<String>,
 }
 
 /// The GST block PayU embeds in a UPI QR. PayU wants all of it or none of it, so every field is
@@ -88,6 +90,7 @@ impl SaleExtra {
             customer_pin_code,
             customer_address,
             gst,
+            bill_ref: None,
         })
     }
 }

@@ -38,9 +38,9 @@ impl Paise {
         Self(paise)
     }
 
-    /// An amount of whole rupees.
+    /// An amount of whole rupees (saturating: no count of rupees can overflow it).
     pub const fn from_rupees(rupees: u64) -> Self {
-        Self(rupees * 100)
+        Self(rupees.saturating_mul(100))
     }
 
     /// The number of paise.

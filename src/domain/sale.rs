@@ -1,8 +1,5 @@
 //! One sale at the counter: its reference, its amount and the customer details typed for it.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde::Serialize;
 
 use super::customer::{Customer, CustomerError, CustomerInput};
@@ -10,28 +7,31 @@ use super::invoice::SaleExtra;
 use super::money::{AmountError, Paise};
 
 /// Our reference for a sale: letters and digits only, under 40 characters (PayU's `transactionId`
-/// rules, which are the strictest of the gateways), unique per sale on this PC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// rules, which are the strictest of the gateways), unique per sale on this PC. New ones are made
+/// where the clock and the process id can be read (`crate::reference`), from their parts here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct SaleRef(String);
 
+/// The longest reference a gateway takes (PayU: under 40 characters).
+pub const SALE_REF_MAX_CHARS: usize = 39;
+
 impl SaleRef {
-    /// A new reference: `CQ`, the time in milliseconds, the process id and a per-process counter,
+    /// A reference from its parts: `CQ`, the time in milliseconds, the process id and a counter,
     /// so two sales never share one even within the same millisecond or across restarts.
-    pub fn generate() -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let millis = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed) % 0x1000;
-        let pid = std::process::id() % 0x1_0000;
-        Self(format!("CQ{millis}{pid:04X}{count:03X}"))
+    pub fn from_parts(unix_millis: u128, process_id: u32, count: u32) -> Self {
+        let pid = process_id % 0x1_0000;
+        let count = count % 0x1000;
+        Self(format!("CQ{unix_millis}{pid:04X}{count:03X}"))
     }
 
-    /// A reference as the sales journal recorded it (to ask the gateway about that sale again).
-    pub fn from_journal(text: &str) -> Self {
-        Self(text.to_owned())
+    /// A reference as stored or sent back (the journal, the API); `None` unless it is 1 to 39
+    /// letters and digits.
+    pub fn parse(text: &str) -> Option<Self> {
+        let ok = !text.is_empty()
+            && text.len() <= SALE_REF_MAX_CHARS
+            && text.bytes().all(|b| b.is_ascii_alphanumeric());
+        ok.then(|| Self(text.to_owned()))
     }
 
     /// The reference as text.
@@ -57,10 +57,10 @@ pub struct Sale {
 }
 
 impl Sale {
-    /// A sale of `amount` with a new reference.
-    pub fn new(amount: Paise, customer: Customer) -> Self {
+    /// A sale of `amount` under `reference`.
+    pub fn new(reference: SaleRef, amount: Paise, customer: Customer) -> Self {
         Self {
-            reference: SaleRef::generate(),
+            reference,
             amount,
             customer,
             extra: SaleExtra::default(),
@@ -88,11 +88,12 @@ pub enum FormError {
 }
 
 impl SaleForm {
-    /// Checks the form and makes a sale with a new reference.
-    pub fn check(&self, max: Paise) -> Result<Sale, FormError> {
+    /// Checks the form and makes the sale, under `reference` (a new one, or the one being
+    /// retried).
+    pub fn check(&self, max: Paise, reference: SaleRef) -> Result<Sale, FormError> {
         let amount = Paise::parse_typed(&self.amount, max)?;
         let customer = self.customer.check()?;
-        Ok(Sale::new(amount, customer))
+        Ok(Sale::new(reference, amount, customer))
     }
 }
 
@@ -101,13 +102,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn references_are_unique_alphanumeric_and_short() {
-        let refs: Vec<SaleRef> = (0..1000).map(|_| SaleRef::generate()).collect();
-        let unique: std::collections::HashSet<_> = refs.iter().collect();
-        assert_eq!(unique.len(), refs.len());
-        for r in &refs {
+    fn references_from_parts_are_alphanumeric_short_and_read_back() {
+        for (millis, pid, count) in [(0, 0, 0), (u128::from(u64::MAX), u32::MAX, u32::MAX)] {
+            let r = SaleRef::from_parts(millis, pid, count);
             assert!(r.as_str().len() < 40, "{r}");
-            assert!(r.as_str().chars().all(|c| c.is_ascii_alphanumeric()), "{r}");
+            assert_eq!(SaleRef::parse(r.as_str()), Some(r.clone()));
+        }
+        assert_ne!(SaleRef::from_parts(1, 2, 3), SaleRef::from_parts(1, 2, 4));
+        for bad in ["", "CQ-1", "CQ 1", "ÇQ1", &"C".repeat(40)] {
+            assert_eq!(SaleRef::parse(bad), None, "{bad}");
         }
     }
 
@@ -118,12 +121,19 @@ mod tests {
             amount: "abc".into(),
             ..SaleForm::default()
         };
-        assert!(matches!(form.check(max), Err(FormError::Amount(_))));
+        let reference = || SaleRef::from_parts(1, 2, 3);
+        assert!(matches!(
+            form.check(max, reference()),
+            Err(FormError::Amount(_))
+        ));
         form.amount = "250.50".into();
         form.customer.mobile = "12".into();
-        assert!(matches!(form.check(max), Err(FormError::Customer(_))));
+        assert!(matches!(
+            form.check(max, reference()),
+            Err(FormError::Customer(_))
+        ));
         form.customer.mobile = "9876543210".into();
-        let sale = form.check(max).expect("valid form");
+        let sale = form.check(max, reference()).expect("valid form");
         assert_eq!(sale.amount, Paise::new(25_050));
         assert_eq!(sale.customer.mobile.as_deref(), Some("9876543210"));
     }

@@ -2,7 +2,7 @@
 //! reading the answer whatever it is, and turning transport failures into plain words.
 
 use std::error::Error as _;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use super::GatewayError;
 
@@ -26,29 +26,9 @@ pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, GatewayError> {
         .map_err(|e| GatewayError::Config(format!("the HTTP client could not start: {e}")))
 }
 
-/// Checks a base URL: https, or plain http to this machine only (for testing against a fake).
-pub fn check_base_url(base: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(base.trim()).map_err(|e| format!("\"{base}\" is not a URL ({e})"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match url.scheme() {
-        "https" if url.host().is_some() => Ok(url),
-        "http" if loopback => Ok(url),
-        "http" => Err(format!(
-            "\"{base}\" is plain http: payment gateways must be reached over https \
-             (http is allowed only to this machine, for testing)"
-        )),
-        _ => Err(format!("\"{base}\" must start with https://")),
-    }
-}
-
 /// `base` (checked) joined with `path`, keeping any path prefix in `base`.
 pub fn endpoint(base: &str, path: &str) -> Result<url::Url, GatewayError> {
-    let mut url = check_base_url(base).map_err(GatewayError::Config)?;
+    let mut url = crate::domain::url::check_base_url(base).map_err(GatewayError::Config)?;
     let joined = format!("{}{path}", url.path().trim_end_matches('/'));
     url.set_path(&joined);
     Ok(url)
@@ -94,7 +74,7 @@ impl HttpAnswer {
 
     /// The start of the body, on one line, for a log (an image is only named).
     pub fn body_for_log(&self) -> String {
-        if crate::render::Picture::looks_like_image(&self.raw) {
+        if crate::render::looks_like_image(&self.raw) {
             return format!("({} bytes of image)", self.raw.len());
         }
         self.body
@@ -184,33 +164,9 @@ pub fn status_error(provider: &'static str, status: u16) -> GatewayError {
     }
 }
 
-/// Time from `now` until an RFC 3339 timestamp (`2026-02-23T07:28:09.435Z`); `None` when it
-/// cannot be read. A time already past gives zero.
-pub fn until(timestamp: &str, now: SystemTime) -> Option<Duration> {
-    let at = time::OffsetDateTime::parse(
-        timestamp.trim(),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .ok()?;
-    let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_urls_must_be_https_except_to_this_machine() {
-        assert!(check_base_url("https://payin.oqpay.in").is_ok());
-        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
-        assert!(check_base_url("http://localhost:8080/x").is_ok());
-        assert!(check_base_url("http://[::1]:8080").is_ok());
-        assert!(check_base_url("http://payin.oqpay.in").is_err());
-        assert!(check_base_url("http://10.0.0.5").is_err());
-        assert!(check_base_url("ftp://payin.oqpay.in").is_err());
-        assert!(check_base_url("payin.oqpay.in").is_err());
-    }
 
     #[test]
     fn endpoints_keep_a_base_path() {
@@ -231,20 +187,5 @@ mod tests {
         assert!(page(None, "  <!DOCTYPE html><p>Sorry").looks_like_html());
         assert!(page(Some("application/json"), "<html>").looks_like_html());
         assert!(!page(Some("application/json"), "{}").looks_like_html());
-    }
-
-    #[test]
-    fn timestamps_become_durations() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_771_831_389);
-        assert_eq!(
-            until("2026-02-23T07:28:09Z", now),
-            Some(Duration::from_secs(300))
-        );
-        assert_eq!(
-            until("2026-02-23T12:58:09+05:30", now),
-            Some(Duration::from_secs(300))
-        );
-        assert_eq!(until("2020-01-01T00:00:00Z", now), Some(Duration::ZERO));
-        assert_eq!(until("tomorrow", now), None);
     }
 }

@@ -6,12 +6,11 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde::Serialize;
-
-use crate::domain::{Customer, FormError, Paise, Sale, SaleForm};
-use crate::render::Picture;
+use crate::domain::{
+    Customer, FormError, Paise, PaymentStatus, ProviderId, QrGrant, Sale, SaleForm, SaleRef,
+};
 use crate::secrets::{Secret, SecretName, SecretStore};
 
 pub mod http;
@@ -22,90 +21,6 @@ pub mod upi_direct;
 
 /// A boxed future a gateway call returns; `Send` so it can run on a tokio task.
 pub type GatewayFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, GatewayError>> + Send + 'a>>;
-
-/// Which provider a configuration selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderId {
-    /// The in-process simulated gateway for learning the till. Pays nobody.
-    #[default]
-    Training,
-    /// A UPI link built on this PC from the shop's own VPA; no network.
-    Upi,
-    /// OQPay's Dynamic QR API.
-    Oqpay,
-    /// PayU's Dynamic Bharat QR API, with payment confirmation.
-    Payu,
-}
-
-impl ProviderId {
-    /// The id as written in the config file and printed by the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Training => "training",
-            Self::Upi => "upi",
-            Self::Oqpay => "oqpay",
-            Self::Payu => "payu",
-        }
-    }
-
-    /// Every provider, in the order the settings panel offers them.
-    pub const ALL: [Self; 4] = [Self::Training, Self::Upi, Self::Oqpay, Self::Payu];
-
-    /// The provider's name as the cashier sees it.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Self::Training => "Training (simulated)",
-            Self::Upi => "UPI (direct)",
-            Self::Oqpay => "OQPay",
-            Self::Payu => "PayU",
-        }
-    }
-}
-
-/// A QR a provider issued for a sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QrGrant {
-    /// The exact text to encode in the QR, as the provider produced it.
-    pub payload: String,
-    /// Whom the customer pays, as shown on the QR screen.
-    pub payee_name: String,
-    /// The payee's VPA, where known.
-    pub payee_vpa: Option<String>,
-    /// How long the QR stays valid from the moment it was requested.
-    #[serde(rename = "expires_in_secs", serialize_with = "as_secs")]
-    pub expires_in: Duration,
-    /// The provider's own picture of the QR, where it sent one instead of (or as well as) the
-    /// text: shown as the provider drew it, after its QR was read back and checked.
-    #[serde(skip)]
-    pub picture: Option<Picture>,
-    /// The provider's own ids for this QR (name, value), e.g. `("txnId", "TPAY…")`.
-    pub gateway_ids: Vec<(String, String)>,
-}
-
-fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_secs())
-}
-
-/// What a status check found out about a sale.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PaymentStatus {
-    /// Not paid yet.
-    Pending,
-    /// The money arrived.
-    Paid(PaidDetails),
-    /// The payment was attempted and failed.
-    Failed { reason: String },
-}
-
-/// What the provider told us about a payment that arrived.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PaidDetails {
-    pub payer_vpa: Option<String>,
-    pub bank_reference: Option<String>,
-    /// The provider's own id for the payment (PayU's `mihpayid`).
-    pub gateway_payment_id: Option<String>,
-}
 
 /// Why a provider gave no QR (or no status). The `Display` text is for the cashier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -131,6 +46,16 @@ pub enum GatewayError {
         provider: &'static str,
         detail: String,
     },
+    /// The provider refused a new QR because this sale is already paid (PayU E2012): its status
+    /// is to be checked, and the sale recorded paid when it confirms.
+    #[error("{provider}: {message}")]
+    AlreadyPaid {
+        provider: &'static str,
+        message: String,
+    },
+    /// The provider's QR is already expired by its own word.
+    #[error(transparent)]
+    Expired(#[from] crate::domain::expiry::AlreadyExpired),
     /// This provider cannot do what was asked.
     #[error("{0}")]
     Unsupported(String),
@@ -155,46 +80,6 @@ pub(crate) async fn read_secret(
     })
 }
 
-/// How a watched sale ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Settled {
-    Paid(PaidDetails),
-    Failed { reason: String },
-}
-
-/// Asks `gateway` about `sale` every [`Gateway::status_interval`] until the money arrives or the
-/// payment fails, or until `until` passes (then `None`). A failed check is logged and retried,
-/// the wait doubling up to `max_backoff`. The window and `counterqr request --wait` both watch
-/// through here.
-pub async fn watch_payment(
-    gateway: &dyn Gateway,
-    sale: &Sale,
-    until: Option<Instant>,
-    max_backoff: Duration,
-) -> Option<Settled> {
-    let interval = gateway.status_interval();
-    let mut wait = interval;
-    loop {
-        if let Some(until) = until {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            wait = wait.min(left);
-        }
-        tokio::time::sleep(wait).await;
-        match gateway.check_status(sale).await {
-            Ok(PaymentStatus::Pending) => wait = interval,
-            Ok(PaymentStatus::Paid(details)) => return Some(Settled::Paid(details)),
-            Ok(PaymentStatus::Failed { reason }) => return Some(Settled::Failed { reason }),
-            Err(e) => {
-                tracing::warn!(sale = %sale.reference, "status check failed: {e}");
-                wait = (wait * 2).min(max_backoff);
-            }
-        }
-    }
-}
-
 /// The provider's own rules, checked again at request time (the window and the CLI check them
 /// first, but nothing is ever sent that breaks them).
 pub(crate) fn enforce_rules(
@@ -209,8 +94,12 @@ pub(crate) fn enforce_rules(
 
 /// Checks a typed form for `gateway`: the amount and customer rules every sale follows, then the
 /// provider's own. The entry screen and `counterqr request` both check through here.
-pub fn check_form(gateway: &dyn Gateway, form: &SaleForm) -> Result<Sale, FormError> {
-    let sale = form.check(gateway.max_amount())?;
+pub fn check_form(
+    gateway: &dyn Gateway,
+    form: &SaleForm,
+    reference: SaleRef,
+) -> Result<Sale, FormError> {
+    let sale = form.check(gateway.max_amount(), reference)?;
     gateway
         .check_sale(sale.amount, &sale.customer)
         .map_err(FormError::Provider)?;

@@ -2,15 +2,18 @@
 //! API page documents it. OQPay has no status call: the cashier marks the sale paid or not paid.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
 
 use super::http::{self, HttpAnswer};
-use super::{Gateway, GatewayError, GatewayFuture, ProviderId, QrGrant};
+use super::{Gateway, GatewayError, GatewayFuture};
 use crate::domain::customer::{is_email, normalise_mobile};
-use crate::domain::{Customer, Paise, Sale};
+use crate::domain::expiry::{self, Claim, Limits};
+use crate::domain::{Customer, Paise, ProviderId, QrGrant, Sale};
 use crate::secrets::{SecretName, SecretStore};
 
 const PROVIDER: &str = "OQPay";
@@ -18,8 +21,8 @@ const PROVIDER: &str = "OQPay";
 pub const MINIMUM: Paise = Paise::from_rupees(300);
 /// The path of the Create Dynamic QR Code call under the base URL.
 pub const PATH: &str = "/api/V5/Payin/DynamicQRCode";
-/// Used when OQPay's answer gives no expiry at all.
-const DEFAULT_EXPIRY: Duration = Duration::from_secs(300);
+/// OQPay's documented QR life (`expiresInSeconds: 300`), used when its answer says nothing usable.
+pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(300);
 
 /// Customer details to send when the cashier leaves them empty (for shops that prefer not to ask).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,6 +32,29 @@ pub struct DefaultCustomer {
     pub email: String,
 }
 
+/// The shop's OQPay settings (all but the registration ID, which is a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OqpaySettings {
+    /// `https://payin.oqpay.in`, or a local fake for testing.
+    pub base_url: String,
+    /// Sent when the cashier leaves the customer's details empty.
+    pub defaults: DefaultCustomer,
+    pub max_amount: Paise,
+    /// No QR stays on screen longer than this, whatever OQPay says.
+    pub max_qr_life: Duration,
+}
+
+impl Default for OqpaySettings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://payin.oqpay.in".to_owned(),
+            defaults: DefaultCustomer::default(),
+            max_amount: Paise::from_rupees(1_00_000),
+            max_qr_life: Duration::from_secs(900),
+        }
+    }
+}
+
 /// The OQPay provider.
 pub struct OqpayGateway {
     client: reqwest::Client,
@@ -36,25 +62,29 @@ pub struct OqpayGateway {
     secrets: Arc<dyn SecretStore>,
     defaults: DefaultCustomer,
     max_amount: Paise,
+    limits: Limits,
 }
 
 impl OqpayGateway {
-    /// A gateway posting to `base_url` through `client` (one client for the whole run, so a second
-    /// sale reuses the warm connection), reading the registration ID from `secrets` at each sale.
+    /// A gateway posting to the settings' address through `client` (one client for the whole
+    /// run, so a second sale reuses the warm connection), reading the registration ID from
+    /// `secrets` at each sale.
     pub fn new(
         client: reqwest::Client,
-        base_url: &str,
+        settings: OqpaySettings,
         secrets: Arc<dyn SecretStore>,
-        defaults: DefaultCustomer,
-        max_amount: Paise,
     ) -> Result<Self, GatewayError> {
-        let endpoint = http::endpoint(base_url, PATH)?;
+        let endpoint = http::endpoint(&settings.base_url, PATH)?;
         Ok(Self {
             client,
             endpoint,
             secrets,
-            defaults,
-            max_amount,
+            defaults: settings.defaults,
+            max_amount: settings.max_amount,
+            limits: Limits {
+                default: DEFAULT_EXPIRY,
+                cap: settings.max_qr_life,
+            },
         })
     }
 
@@ -127,7 +157,7 @@ impl Gateway for OqpayGateway {
             });
             let request = self.client.post(self.endpoint.clone()).json(&body);
             let answer = http::send(PROVIDER, request).await?;
-            let grant = read_answer(&answer, SystemTime::now());
+            let grant = read_answer(&answer, OffsetDateTime::now_utc(), self.limits);
             match &grant {
                 Ok(_) => tracing::info!(sale = %sale.reference, "OQPay issued a QR"),
                 Err(e) => tracing::warn!(sale = %sale.reference, status = answer.status,
@@ -157,7 +187,8 @@ struct AnswerData {
     upi_link: Option<String>,
     status: Option<String>,
     expires_at: Option<String>,
-    expires_in_seconds: Option<NumberOrText>,
+    /// A number or a string: read digit by digit, never through a float.
+    expires_in_seconds: Option<Box<RawValue>>,
 }
 
 /// `true`/`false` as JSON booleans or as strings (the schema says string, the example a boolean).
@@ -177,22 +208,30 @@ impl Flag {
     }
 }
 
-/// A number that may come as a JSON number or a string of digits.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum NumberOrText {
-    Number(f64),
-    Text(String),
-}
-
-impl NumberOrText {
-    fn as_secs(&self) -> Option<u64> {
-        match self {
-            Self::Number(n) if n.is_finite() && *n >= 0.0 => Some(*n as u64),
-            Self::Number(_) => None,
-            Self::Text(t) => t.trim().parse().ok(),
-        }
+/// The QR's life: the shorter of `expiresInSeconds` and `expiresAt` where OQPay gives them,
+/// within the shop's cap; with neither usable, OQPay's documented 300 s.
+fn qr_life(
+    data: &AnswerData,
+    now: OffsetDateTime,
+    limits: Limits,
+) -> Result<Duration, GatewayError> {
+    let seconds = data.expires_in_seconds.as_ref().map(|raw| {
+        let text = raw.get().trim();
+        // A JSON string's contents, or a number's digits as written.
+        serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned())
+    });
+    let mut claims = Vec::new();
+    if let Some(seconds) = &seconds {
+        claims.push(Claim::Seconds(seconds));
     }
+    if let Some(at) = &data.expires_at {
+        claims.push(Claim::At(at));
+    }
+    let life = expiry::qr_life(&claims, now, limits)?;
+    for why in &life.set_aside {
+        tracing::warn!("OQPay's QR expiry set aside: {why}");
+    }
+    Ok(life.duration)
 }
 
 /// OQPay's documented error body.
@@ -204,7 +243,11 @@ struct ErrorBody {
 }
 
 /// Turns OQPay's HTTP answer into a QR grant or an error the cashier can act on.
-fn read_answer(answer: &HttpAnswer, now: SystemTime) -> Result<QrGrant, GatewayError> {
+fn read_answer(
+    answer: &HttpAnswer,
+    now: OffsetDateTime,
+    limits: Limits,
+) -> Result<QrGrant, GatewayError> {
     if answer.looks_like_html() {
         return Err(GatewayError::BadAnswer {
             provider: PROVIDER,
@@ -253,17 +296,7 @@ fn read_answer(answer: &HttpAnswer, now: SystemTime) -> Result<QrGrant, GatewayE
             provider: PROVIDER,
             detail: "the answer has no QR string".to_owned(),
         })?;
-    let expires_in = data
-        .expires_in_seconds
-        .as_ref()
-        .and_then(NumberOrText::as_secs)
-        .map(Duration::from_secs)
-        .or_else(|| {
-            data.expires_at
-                .as_deref()
-                .and_then(|at| http::until(at, now))
-        })
-        .unwrap_or(DEFAULT_EXPIRY);
+    let expires_in = qr_life(&data, now, limits)?;
     let ids = [
         ("txnId", data.txn_id),
         ("refId", data.ref_id),
@@ -287,20 +320,25 @@ fn read_answer(answer: &HttpAnswer, now: SystemTime) -> Result<QrGrant, GatewayE
 mod tests {
     use super::*;
 
+    const LIMITS: Limits = Limits {
+        default: DEFAULT_EXPIRY,
+        cap: Duration::from_secs(900),
+    };
+
     fn answer(status: u16, body: &str) -> HttpAnswer {
         HttpAnswer::new(status, Some("application/json"), body.into())
     }
 
     #[test]
     fn expiry_prefers_seconds_then_the_timestamp_then_300() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_771_831_389); // 2026-02-23T07:23:09Z
+        let now = OffsetDateTime::from_unix_timestamp(1_771_831_389).expect("valid"); // 2026-02-23T07:23:09Z
         let body = |extra: &str| {
             format!(
                 r#"{{"success":true,"data":{{"qrString":"upi://pay?pa=a@b&am=500.00"{extra}}}}}"#
             )
         };
         let secs = |b: &str| {
-            read_answer(&answer(200, b), now)
+            read_answer(&answer(200, b), now, LIMITS)
                 .expect("grant")
                 .expires_in
                 .as_secs()
@@ -312,13 +350,33 @@ mod tests {
             300
         );
         assert_eq!(secs(&body("")), 300);
+        // Both given: the shorter.
+        assert_eq!(
+            secs(&body(
+                r#","expiresInSeconds":600,"expiresAt":"2026-02-23T07:28:09Z""#
+            )),
+            300
+        );
+        // A day is capped; milliseconds where seconds belong are set aside, never a panic.
+        assert_eq!(secs(&body(r#","expiresInSeconds":86400"#)), 900);
+        assert_eq!(secs(&body(r#","expiresInSeconds":1771831689435"#)), 300);
+        assert_eq!(secs(&body(r#","expiresInSeconds":1.7e300"#)), 300);
+        assert_eq!(secs(&body(r#","expiresInSeconds":"soon""#)), 300);
+        let dead = read_answer(&answer(200, &body(r#","expiresInSeconds":0"#)), now, LIMITS);
+        assert!(matches!(dead, Err(GatewayError::Expired(_))), "{dead:?}");
+        let dead = read_answer(
+            &answer(200, &body(r#","expiresInSeconds":-30"#)),
+            now,
+            LIMITS,
+        );
+        assert!(matches!(dead, Err(GatewayError::Expired(_))), "{dead:?}");
     }
 
     #[test]
     fn success_may_be_a_string() {
         let body = r#"{"success":"true","data":{"upiLink":"upi://pay?pa=a@b"}}"#;
         assert_eq!(
-            read_answer(&answer(200, body), SystemTime::now())
+            read_answer(&answer(200, body), OffsetDateTime::now_utc(), LIMITS)
                 .expect("grant")
                 .payload,
             "upi://pay?pa=a@b"

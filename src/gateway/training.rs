@@ -6,11 +6,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{
-    Gateway, GatewayError, GatewayFuture, PaidDetails, PaymentStatus, ProviderId, QrGrant,
-};
+use crate::clock::SharedClock;
+
+use super::{Gateway, GatewayError, GatewayFuture};
 use crate::domain::upi::UpiLink;
-use crate::domain::{Paise, Sale, SaleRef};
+use crate::domain::{PaidDetails, Paise, PaymentStatus, ProviderId, QrGrant, Sale, SaleRef};
 
 /// The payee of every training QR: `.invalid` is a reserved name, so no bank can own it.
 pub const TRAINING_VPA: &str = "training@invalid";
@@ -43,19 +43,20 @@ impl Default for TrainingSettings {
     }
 }
 
-/// The simulated gateway.
-#[derive(Debug, Default)]
+/// The simulated gateway. Its delays and its simulated payments run on the injected clock.
 pub struct TrainingGateway {
     settings: TrainingSettings,
+    clock: SharedClock,
     /// When each sale's QR was issued, for the simulated "paid".
     issued: Mutex<HashMap<SaleRef, Instant>>,
 }
 
 impl TrainingGateway {
-    /// A training gateway with these settings.
-    pub fn new(settings: TrainingSettings) -> Self {
+    /// A training gateway with these settings, timed by `clock`.
+    pub fn new(settings: TrainingSettings, clock: SharedClock) -> Self {
         Self {
             settings,
+            clock,
             issued: Mutex::new(HashMap::new()),
         }
     }
@@ -73,7 +74,7 @@ impl TrainingGateway {
         }
         // A fresh RandomState is randomly keyed: enough jitter for a simulation.
         let jitter = RandomState::new().hash_one(Instant::now()) % (spread + 1);
-        min_delay + Duration::from_millis(jitter)
+        min_delay.saturating_add(Duration::from_millis(jitter))
     }
 
     fn issued_at(&self, sale: &SaleRef) -> Option<Instant> {
@@ -107,7 +108,7 @@ impl Gateway for TrainingGateway {
 
     fn request_qr<'a>(&'a self, sale: &'a Sale) -> GatewayFuture<'a, QrGrant> {
         Box::pin(async move {
-            tokio::time::sleep(self.delay()).await;
+            self.clock.sleep(self.delay()).await;
             let payload = UpiLink {
                 payee_vpa: TRAINING_VPA,
                 payee_name: TRAINING_PAYEE,
@@ -117,7 +118,7 @@ impl Gateway for TrainingGateway {
             }
             .to_uri();
             if let Ok(mut issued) = self.issued.lock() {
-                issued.insert(sale.reference.clone(), Instant::now());
+                issued.insert(sale.reference.clone(), self.clock.now());
             }
             Ok(QrGrant {
                 payload,
@@ -137,13 +138,17 @@ impl Gateway for TrainingGateway {
                     "training mode is set not to simulate payments".to_owned(),
                 ));
             };
-            let status = match self.issued_at(&sale.reference) {
-                Some(at) if at.elapsed() >= paid_after => PaymentStatus::Paid(PaidDetails {
+            let paid = self
+                .issued_at(&sale.reference)
+                .is_some_and(|at| self.clock.now().saturating_duration_since(at) >= paid_after);
+            let status = if paid {
+                PaymentStatus::Paid(PaidDetails {
                     payer_vpa: Some("customer@invalid".to_owned()),
                     bank_reference: Some(format!("TRAINING{}", sale.reference)),
                     gateway_payment_id: None,
-                }),
-                _ => PaymentStatus::Pending,
+                })
+            } else {
+                PaymentStatus::Pending
             };
             Ok(status)
         })
@@ -156,7 +161,15 @@ mod tests {
     use crate::domain::Customer;
 
     fn sale(rupees: u64) -> Sale {
-        Sale::new(Paise::from_rupees(rupees), Customer::default())
+        Sale::new(
+            crate::reference::new_sale_ref(),
+            Paise::from_rupees(rupees),
+            Customer::default(),
+        )
+    }
+
+    fn clock() -> SharedClock {
+        crate::clock::system()
     }
 
     fn instant_settings() -> TrainingSettings {
@@ -169,7 +182,7 @@ mod tests {
 
     #[tokio::test]
     async fn issues_a_link_for_the_exact_amount_to_a_payee_that_cannot_exist() {
-        let gateway = TrainingGateway::new(instant_settings());
+        let gateway = TrainingGateway::new(instant_settings(), clock());
         let sale = sale(500);
         let grant = gateway
             .request_qr(&sale)
@@ -183,10 +196,13 @@ mod tests {
 
     #[tokio::test]
     async fn simulates_payment_after_the_set_time() {
-        let gateway = TrainingGateway::new(TrainingSettings {
-            simulate_paid_after: Some(Duration::ZERO),
-            ..instant_settings()
-        });
+        let gateway = TrainingGateway::new(
+            TrainingSettings {
+                simulate_paid_after: Some(Duration::ZERO),
+                ..instant_settings()
+            },
+            clock(),
+        );
         let sale = sale(10);
         assert_eq!(
             gateway.check_status(&sale).await,
@@ -204,7 +220,7 @@ mod tests {
 
     #[test]
     fn delay_stays_within_bounds() {
-        let gateway = TrainingGateway::default();
+        let gateway = TrainingGateway::new(TrainingSettings::default(), clock());
         for _ in 0..100 {
             let d = gateway.delay();
             assert!((Duration::from_millis(500)..=Duration::from_millis(1500)).contains(&d));

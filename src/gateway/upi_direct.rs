@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use super::{Gateway, GatewayError, GatewayFuture, ProviderId, QrGrant};
+use super::{Gateway, GatewayError, GatewayFuture};
 use crate::domain::upi::{UpiLink, is_valid_vpa};
-use crate::domain::{Paise, Sale};
+use crate::domain::{Paise, ProviderId, QrGrant, Sale};
 
 /// The shop's UPI details.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,11 @@ mod tests {
     async fn builds_the_link_from_the_shop_settings() {
         let gateway =
             UpiDirectGateway::new(settings("shop@okaxis", "Sharma Stores")).expect("valid");
-        let sale = Sale::new(Paise::new(123_456), Customer::default());
+        let sale = Sale::new(
+            crate::reference::new_sale_ref(),
+            Paise::new(123_456),
+            Customer::default(),
+        );
         let grant = gateway.request_qr(&sale).await.expect("offline provider");
         assert_eq!(
             grant.payload,

@@ -3,30 +3,14 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::Duration;
 
-use counterqr::app::{Clock, CounterApp};
+use counterqr::app::CounterApp;
+use counterqr::flow::Screen;
 use egui_kittest::Harness;
 
-/// A clock the test moves by hand.
-#[derive(Clone)]
-pub struct TestClock(Arc<Mutex<Instant>>);
-
-impl TestClock {
-    pub fn new() -> Self {
-        Self(Arc::new(Mutex::new(Instant::now())))
-    }
-
-    pub fn advance(&self, by: std::time::Duration) {
-        *self.0.lock().expect("clock") += by;
-    }
-
-    pub fn as_clock(&self) -> Clock {
-        let inner = self.0.clone();
-        Arc::new(move || *inner.lock().expect("clock"))
-    }
-}
+/// The test clock.
+pub type ManualClock = counterqr::clock::ManualClock;
 
 /// A tokio runtime for the app's background tasks (and a test's local fakes).
 pub fn runtime() -> tokio::runtime::Runtime {
@@ -47,22 +31,38 @@ pub fn harness(app: CounterApp, size: [f32; 2]) -> Harness<'static, CounterApp> 
     harness
 }
 
-/// Steps frames in real time (for the background tasks) until `done` holds for the screen, for
-/// up to five seconds, then draws two more frames.
+/// How long a test waits for one piece of background work (a local fake's answer, a journal
+/// write) before it gives up: a limit on a hang, not a timing.
+pub const BACKGROUND_LIMIT: Duration = Duration::from_secs(10);
+
+/// Draws frames, waiting between them for the app's background work to report (never sleeping
+/// for a set time), until `done` holds for the screen; then draws two more frames.
 pub fn wait_for_screen(
     harness: &mut Harness<'static, CounterApp>,
     what: &str,
-    done: impl Fn(&counterqr::app::flow::Screen) -> bool,
+    done: impl Fn(&Screen) -> bool,
 ) {
-    for _ in 0..500 {
-        if done(harness.state().screen()) {
+    wait_until(harness, what, |app| done(app.screen()));
+}
+
+/// Like [`wait_for_screen`], for anything about the app.
+pub fn wait_until(
+    harness: &mut Harness<'static, CounterApp>,
+    what: &str,
+    done: impl Fn(&CounterApp) -> bool,
+) {
+    loop {
+        harness.run_steps(1);
+        if done(harness.state()) {
             harness.run_steps(2);
             return;
         }
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        let reported = harness.state_mut().wait_for_background(BACKGROUND_LIMIT);
+        assert!(
+            reported,
+            "nothing happened for {BACKGROUND_LIMIT:?} while waiting for: {what}"
+        );
     }
-    panic!("never reached: {what}");
 }
 
 /// A dynamic Bharat QR for `amount` paying `vpa`, with a correct CRC.
@@ -94,4 +94,13 @@ pub fn png_of(payload: &str) -> Vec<u8> {
         )
         .expect("PNG into memory");
     bytes
+}
+
+/// A sale of `rupees` with a new reference and no customer details.
+pub fn sale(rupees: u64) -> counterqr::domain::Sale {
+    counterqr::domain::Sale::new(
+        counterqr::reference::new_sale_ref(),
+        counterqr::domain::Paise::from_rupees(rupees),
+        counterqr::domain::Customer::default(),
+    )
 }

@@ -1,0 +1,152 @@
+//! Opening the counter window: the settings, the window's lock, the journal and its writer, the
+//! async runtime, the gateway (training when the settings cannot sell), then eframe.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use super::{AppOptions, CounterApp};
+use crate::config::{self, Config};
+use crate::gateway::Gateway;
+use crate::{clock, data, journal, secrets, setup};
+
+/// How the window is asked to look on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WindowArgs {
+    pub fullscreen: bool,
+    pub kiosk: bool,
+    pub renderer: Option<config::Renderer>,
+}
+
+/// The eframe renderer for a choice; wgpu only where this build has it.
+fn eframe_renderer(choice: config::Renderer) -> anyhow::Result<eframe::Renderer> {
+    match choice {
+        config::Renderer::Glow => Ok(eframe::Renderer::Glow),
+        #[cfg(feature = "wgpu")]
+        config::Renderer::Wgpu => Ok(eframe::Renderer::Wgpu),
+        #[cfg(not(feature = "wgpu"))]
+        config::Renderer::Wgpu => anyhow::bail!(
+            "this build draws with glow (OpenGL) only; for wgpu, build with \
+             `cargo build --release --features wgpu`, or use --renderer glow"
+        ),
+    }
+}
+
+/// The window's icon (the same picture the desktop entry uses).
+fn window_icon() -> Arc<egui::IconData> {
+    const PNG: &[u8] = include_bytes!("../../assets/icons/counterqr-64.png");
+    Arc::new(eframe::icon_data::from_png_bytes(PNG).unwrap_or_else(|e| {
+        tracing::warn!("the window icon could not be read: {e}");
+        egui::IconData::default()
+    }))
+}
+
+/// What the till sells through.
+struct Selling {
+    gateway: Arc<dyn Gateway>,
+    expected_payee_vpa: Option<String>,
+    /// Why the settings cannot sell, when the till fell back to training.
+    problem: Option<String>,
+}
+
+/// The gateway the settings select, or training with the reason when they cannot sell.
+fn gateway_or_training(config: &Config, clock: &clock::SharedClock) -> anyhow::Result<Selling> {
+    match setup::gateway_from_config(config, &secrets::os_keyring, clock.clone()) {
+        Ok(gateway) => Ok(Selling {
+            gateway,
+            expected_payee_vpa: setup::expected_payee_vpa(config),
+            problem: None,
+        }),
+        Err(e) => {
+            let fallback = Config::default();
+            let gateway =
+                setup::gateway_from_config(&fallback, &secrets::os_keyring, clock.clone())?;
+            Ok(Selling {
+                gateway,
+                expected_payee_vpa: setup::expected_payee_vpa(&fallback),
+                problem: Some(e.to_string()),
+            })
+        }
+    }
+}
+
+/// Opens the window. A settings problem does not stop the till: it runs in training mode (which
+/// cannot take money) with the problem shown on every screen until it is fixed.
+pub fn run_window(
+    config_path: &Path,
+    data_dir: &Path,
+    offset: Option<time::UtcOffset>,
+    args: WindowArgs,
+) -> anyhow::Result<()> {
+    let (config, config_problem) = match Config::load(config_path) {
+        Ok(config) => (config, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
+    };
+    let renderer = eframe_renderer(args.renderer.unwrap_or(config.renderer))?;
+    let _window_lock = data::window_lock(data_dir)?.context(
+        "counterqr is already open on this PC (one window per till); switch to it instead",
+    )?;
+    let journal = data::open_journal(data_dir, offset, true)?;
+    let journal = journal::Writer::start(journal).context("could not start the journal writer")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let clock = clock::system();
+    let Selling {
+        gateway,
+        expected_payee_vpa,
+        problem,
+    } = gateway_or_training(&config, &clock)?;
+    let banner = config_problem
+        .clone()
+        .or(problem)
+        .map(|problem| format!("{problem} Running in TRAINING mode until it is fixed."));
+    if let Some(problem) = &banner {
+        tracing::error!("{problem}");
+    }
+    tracing::info!(provider = gateway.id().as_str(), config = %config_path.display(), "starting");
+    let kiosk = args.kiosk || config.kiosk;
+    let fullscreen = args.fullscreen || config.start_fullscreen || kiosk;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("counterqr")
+            .with_app_id("counterqr")
+            .with_inner_size([1024.0, 720.0])
+            .with_min_inner_size([640.0, 480.0])
+            .with_fullscreen(fullscreen)
+            .with_decorations(!kiosk)
+            .with_icon(window_icon()),
+        renderer,
+        ..Default::default()
+    };
+    let handle = runtime.handle().clone();
+    let app_options = AppOptions {
+        banner,
+        fullscreen,
+        expected_payee_vpa,
+        config,
+        config_path: Some(config_path.to_path_buf()),
+        config_problem,
+        secrets: Arc::new(secrets::os_keyring),
+        sounds: crate::sound::speaker(),
+        journal: Some(journal),
+        autostart: crate::autostart::default_path().zip(std::env::current_exe().ok()),
+    };
+    eframe::run_native(
+        "counterqr",
+        options,
+        Box::new(move |cc| {
+            CounterApp::install_style(&cc.egui_ctx);
+            Ok(Box::new(CounterApp::new(
+                gateway,
+                handle,
+                clock,
+                app_options,
+            )))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}

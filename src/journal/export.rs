@@ -1,0 +1,74 @@
+//! The journal's sales for people and spreadsheets: totals by outcome, and CSV.
+
+use super::SaleRecord;
+use crate::domain::{Outcome, Paise};
+
+/// Count and amount of sales for each outcome, in [`Outcome::ALL`] order, skipping empty ones.
+/// The sums saturate: no number of sales can overflow them.
+pub fn totals(records: &[SaleRecord]) -> Vec<(Outcome, usize, Paise)> {
+    Outcome::ALL
+        .into_iter()
+        .filter_map(|outcome| {
+            let matching: Vec<_> = records.iter().filter(|r| r.outcome == outcome).collect();
+            (!matching.is_empty()).then(|| {
+                let sum = matching
+                    .iter()
+                    .fold(0_u64, |sum, r| sum.saturating_add(r.amount.paise()));
+                (outcome, matching.len(), Paise::new(sum))
+            })
+        })
+        .collect()
+}
+
+/// The CSV header, in column order.
+const HEADER: [&str; 16] = [
+    "created_at",
+    "local_date",
+    "reference",
+    "bill_ref",
+    "provider",
+    "amount",
+    "outcome",
+    "paid_how",
+    "customer_name",
+    "customer_mobile",
+    "customer_email",
+    "payer_vpa",
+    "bank_reference",
+    "gateway_payment_id",
+    "reason",
+    "settled",
+];
+
+/// The records as CSV, with a header row; names with commas, quotes or line breaks are quoted.
+pub fn to_csv(records: &[SaleRecord]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(HEADER)?;
+    for r in records {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        writer.write_record([
+            super::time_text(r.created_at),
+            r.local_date.to_string(),
+            r.reference.to_string(),
+            text(&r.bill_ref),
+            r.provider.as_str().to_owned(),
+            r.amount.to_decimal_string(),
+            r.outcome.as_str().to_owned(),
+            r.paid_how
+                .map(|h| h.as_str().to_owned())
+                .unwrap_or_default(),
+            text(&r.customer.name),
+            text(&r.customer.mobile),
+            text(&r.customer.email),
+            text(&r.paid.payer_vpa),
+            text(&r.paid.bank_reference),
+            text(&r.paid.gateway_payment_id),
+            text(&r.reason),
+            if r.settled_at.is_some() { "yes" } else { "no" }.to_owned(),
+        ])?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,441 @@
+//! The journal's tests: a sale's life step by step, paid is final, the watch's settling, the
+//! interrupted marking, migrations, CSV and totals.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+use time::UtcOffset;
+
+use super::schema::MIGRATIONS;
+use super::*;
+use crate::domain::Record;
+
+fn sale(rupees: u64, name: Option<&str>) -> Sale {
+    Sale::new(
+        crate::reference::new_sale_ref(),
+        Paise::from_rupees(rupees),
+        Customer {
+            name: name.map(str::to_owned),
+            ..Customer::default()
+        },
+    )
+}
+
+fn at(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_795_000_000 + secs).expect("valid time")
+}
+
+fn requested(sale: &Sale, source: Source) -> Record {
+    Record::Requested {
+        sale: sale.clone(),
+        provider: ProviderId::Payu,
+        source,
+    }
+}
+
+fn shown(sale: &Sale, grace: Option<u64>) -> Record {
+    Record::Shown {
+        reference: sale.reference.clone(),
+        payload: "upi://pay?pa=a@b&am=500.00".into(),
+        gateway_ids: vec![("transactionId".into(), sale.reference.to_string())],
+        expires_in: Duration::from_secs(300),
+        grace: grace.map(Duration::from_secs),
+    }
+}
+
+fn paid(sale: &Sale, how: PaidHow, bank: &str) -> Record {
+    Record::Paid {
+        reference: sale.reference.clone(),
+        how,
+        details: PaidDetails {
+            payer_vpa: Some("c@okicici".into()),
+            bank_reference: Some(bank.into()),
+            gateway_payment_id: Some("999".into()),
+        },
+    }
+}
+
+fn get(journal: &Journal, sale: &Sale) -> SaleRecord {
+    journal.sale(&sale.reference).expect("read").expect("there")
+}
+
+#[test]
+fn a_sales_life_is_recorded_step_by_step() {
+    let journal = Journal::in_memory().expect("journal");
+    let sale = sale(500, Some("Ravi"));
+    journal
+        .record(&requested(&sale, Source::Window), at(0))
+        .expect("requested");
+    let record = get(&journal, &sale);
+    assert_eq!(record.outcome, Outcome::Requested);
+    assert_eq!(record.amount, Paise::from_rupees(500));
+    assert_eq!(record.customer.name.as_deref(), Some("Ravi"));
+    assert_eq!(record.source, Source::Window);
+
+    journal
+        .record(&shown(&sale, Some(120)), at(1))
+        .expect("shown");
+    let record = get(&journal, &sale);
+    assert_eq!(record.expires_at, Some(at(301)));
+    assert_eq!(record.watch_until, Some(at(421)), "expiry plus the grace");
+    assert_eq!(record.settled_at, None);
+    let expired = Record::Expired {
+        reference: sale.reference.clone(),
+    };
+    journal.record(&expired, at(301)).expect("expired");
+    assert_eq!(get(&journal, &sale).settled_at, None, "still watched");
+    // Retried: the same sale is asked for again, then paid.
+    journal
+        .record(&requested(&sale, Source::Window), at(302))
+        .expect("again");
+    journal
+        .record(&paid(&sale, PaidHow::Late, "BR1"), at(320))
+        .expect("paid");
+    let record = get(&journal, &sale);
+    assert_eq!(record.outcome, Outcome::Paid);
+    assert_eq!(record.paid_how, Some(PaidHow::Late));
+    assert_eq!(record.paid.bank_reference.as_deref(), Some("BR1"));
+    assert_eq!(record.settled_at, Some(at(320)));
+    assert_eq!(
+        record.payload.as_deref(),
+        Some("upi://pay?pa=a@b&am=500.00")
+    );
+    assert_eq!(record.gateway_ids[0].0, "transactionId");
+    assert_eq!(record.created_at, at(0), "created once, kept on retry");
+    let day = journal.today(at(0));
+    assert_eq!(journal.sales_between(day, day).expect("list").len(), 1);
+}
+
+#[test]
+fn nothing_turns_a_paid_sale_into_anything_else() {
+    let journal = Journal::in_memory().expect("journal");
+    let sale = sale(500, None);
+    journal
+        .record(&requested(&sale, Source::Window), at(0))
+        .expect("r");
+    journal.record(&shown(&sale, Some(120)), at(1)).expect("s");
+    assert!(
+        journal
+            .record(&paid(&sale, PaidHow::Polled, "FIRST"), at(5))
+            .expect("paid")
+    );
+    let r = sale.reference.clone();
+    for later in [
+        Record::Expired {
+            reference: r.clone(),
+        },
+        Record::Cancelled {
+            reference: r.clone(),
+        },
+        Record::NotPaid {
+            reference: r.clone(),
+        },
+        Record::Failed {
+            reference: r.clone(),
+            reason: "x".into(),
+        },
+        Record::AttemptFailed {
+            reference: r.clone(),
+            reason: "x".into(),
+        },
+        Record::WatchEnded {
+            reference: r.clone(),
+            last_failure: Some("x".into()),
+        },
+        requested(&sale, Source::Window),
+        shown(&sale, Some(120)),
+        paid(&sale, PaidHow::Reconciled, "SECOND"),
+    ] {
+        assert!(
+            !journal.record(&later, at(10)).expect("no error"),
+            "{later:?}"
+        );
+        let record = get(&journal, &sale);
+        assert_eq!(record.outcome, Outcome::Paid, "{later:?}");
+        assert_eq!(record.paid.bank_reference.as_deref(), Some("FIRST"));
+        assert_eq!(record.paid_how, Some(PaidHow::Polled));
+    }
+    // Not even a hand-written UPDATE can: the file's trigger refuses it.
+    journal
+        .conn()
+        .expect("conn")
+        .execute("UPDATE sales SET outcome = 'expired'", [])
+        .expect("ignored, not an error");
+    assert_eq!(get(&journal, &sale).outcome, Outcome::Paid);
+}
+
+#[test]
+fn the_watch_settles_a_sale_when_it_ends() {
+    let journal = Journal::in_memory().expect("journal");
+    let quiet = sale(100, None);
+    let failing = sale(200, None);
+    for s in [&quiet, &failing] {
+        journal
+            .record(&requested(s, Source::Window), at(0))
+            .expect("r");
+        journal.record(&shown(s, Some(120)), at(1)).expect("s");
+    }
+    let attempt = Record::AttemptFailed {
+        reference: failing.reference.clone(),
+        reason: "the customer's bank declined".into(),
+    };
+    journal.record(&attempt, at(50)).expect("attempt");
+    assert_eq!(
+        get(&journal, &failing).outcome,
+        Outcome::Shown,
+        "the QR is still valid"
+    );
+    let since = at(-3600);
+    assert_eq!(
+        journal
+            .unsettled(ProviderId::Payu, since)
+            .expect("list")
+            .len(),
+        2
+    );
+    for (s, failure) in [(&quiet, None), (&failing, Some("declined".to_owned()))] {
+        let ended = Record::WatchEnded {
+            reference: s.reference.clone(),
+            last_failure: failure,
+        };
+        journal.record(&ended, at(421)).expect("ended");
+    }
+    assert_eq!(get(&journal, &quiet).outcome, Outcome::Expired);
+    assert_eq!(get(&journal, &failing).outcome, Outcome::Failed);
+    assert_eq!(get(&journal, &failing).reason.as_deref(), Some("declined"));
+    assert!(
+        journal
+            .unsettled(ProviderId::Payu, since)
+            .expect("list")
+            .is_empty()
+    );
+    // A sale that is not watched is settled as soon as it leaves the screen.
+    let by_hand = sale(300, None);
+    journal
+        .record(&requested(&by_hand, Source::Window), at(0))
+        .expect("r");
+    journal.record(&shown(&by_hand, None), at(1)).expect("s");
+    let not_paid = Record::NotPaid {
+        reference: by_hand.reference.clone(),
+    };
+    journal.record(&not_paid, at(9)).expect("n");
+    assert_eq!(get(&journal, &by_hand).settled_at, Some(at(9)));
+}
+
+#[test]
+fn open_sales_of_a_stopped_till_become_interrupted_and_stay_unsettled() {
+    let journal = Journal::in_memory().expect("journal");
+    let window = sale(100, None);
+    let cli = sale(200, None);
+    let old_cli = sale(300, None);
+    let done = sale(400, None);
+    journal
+        .record(&requested(&window, Source::Window), at(0))
+        .expect("w");
+    journal
+        .record(&shown(&window, Some(120)), at(1))
+        .expect("w");
+    journal
+        .record(&requested(&cli, Source::Cli), at(0))
+        .expect("c");
+    journal
+        .record(&requested(&old_cli, Source::Cli), at(-4 * 3600))
+        .expect("o");
+    journal
+        .record(&requested(&done, Source::Window), at(0))
+        .expect("d");
+    let cancelled = Record::Cancelled {
+        reference: done.reference.clone(),
+    };
+    journal.record(&cancelled, at(1)).expect("cancelled");
+
+    assert_eq!(journal.mark_interrupted(true, at(10)).expect("mark"), 2);
+    assert_eq!(get(&journal, &window).outcome, Outcome::Interrupted);
+    assert_eq!(
+        get(&journal, &window).settled_at,
+        None,
+        "its payment may still come"
+    );
+    assert_eq!(
+        get(&journal, &cli).outcome,
+        Outcome::Requested,
+        "a live CLI request is left alone"
+    );
+    assert_eq!(
+        get(&journal, &old_cli).outcome,
+        Outcome::Interrupted,
+        "too old to be live"
+    );
+    assert_eq!(get(&journal, &done).outcome, Outcome::Cancelled);
+    // A payment found later still lands.
+    journal
+        .record(&paid(&window, PaidHow::AfterRestart, "B9"), at(20))
+        .expect("paid");
+    assert_eq!(get(&journal, &window).outcome, Outcome::Paid);
+}
+
+#[test]
+fn a_second_schema_file_is_migrated_with_its_sales_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+        conn.execute_batch(MIGRATIONS[1]).expect("schema 2");
+        conn.pragma_update(None, "user_version", 2)
+            .expect("version");
+        for (reference, provider, outcome) in [
+            ("CQOLD1", "upi", "paid"),
+            ("CQOLD2", "payu", "shown"),
+            ("CQOLD3", "payu", "paid"),
+            ("CQOLD4", "oqpay", "shown"),
+        ] {
+            conn.execute(
+                "INSERT INTO sales (reference, provider, amount_paise, created_at, local_date,
+                     source, outcome, updated_at, paid_how)
+                 VALUES (?1, ?2, 12345, '2026-01-02T03:04:05Z', '2026-01-02', 'window',
+                     ?3, '2026-01-02T03:04:05Z', 'polled')",
+                params![reference, provider, outcome],
+            )
+            .expect("a sale from the second version");
+        }
+    }
+    let journal = Journal::open(&path, UtcOffset::UTC).expect("migrates");
+    assert_eq!(journal.schema_version().expect("version"), SCHEMA_VERSION);
+    let old = |r: &str| {
+        journal
+            .sale(&SaleRef::parse(r).expect("ref"))
+            .expect("read")
+            .expect("kept")
+    };
+    assert_eq!(old("CQOLD1").amount, Paise::new(12345));
+    assert_eq!(old("CQOLD1").paid_how, Some(PaidHow::Polled));
+    assert!(old("CQOLD1").settled_at.is_some());
+    assert!(
+        old("CQOLD2").settled_at.is_none(),
+        "an unpaid PayU sale is asked about once"
+    );
+    assert!(old("CQOLD3").settled_at.is_some());
+    assert!(old("CQOLD4").settled_at.is_some(), "OQPay cannot be asked");
+    drop(journal);
+    let again = Journal::open(&path, UtcOffset::UTC).expect("reopens");
+    assert_eq!(again.schema_version().expect("version"), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_journal_from_a_newer_version_is_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "user_version", 99)
+        .expect("version");
+    drop(conn);
+    assert!(matches!(
+        Journal::open(&path, UtcOffset::UTC),
+        Err(JournalError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn one_sale_per_bill_reference() {
+    let journal = Journal::in_memory().expect("journal");
+    let mut first = sale(500, None);
+    first.extra.bill_ref = Some("INV-0042".into());
+    journal
+        .record(&requested(&first, Source::Api), at(0))
+        .expect("first");
+    let found = journal
+        .sale_by_bill("INV-0042")
+        .expect("read")
+        .expect("there");
+    assert_eq!(found.reference, first.reference);
+    assert_eq!(found.to_sale().extra.bill_ref.as_deref(), Some("INV-0042"));
+    let mut second = sale(600, None);
+    second.extra.bill_ref = Some("INV-0042".into());
+    assert!(
+        journal
+            .record(&requested(&second, Source::Api), at(1))
+            .is_err()
+    );
+}
+
+#[test]
+fn csv_quotes_names_with_commas_and_quotes() {
+    let journal = Journal::in_memory().expect("journal");
+    let tricky = sale(500, Some("Sharma, \"Ravi\" & Sons"));
+    journal
+        .record(&requested(&tricky, Source::Window), at(0))
+        .expect("requested");
+    let day = journal.today(at(0));
+    let records = journal.sales_between(day, day).expect("list");
+    let text = to_csv(&records).expect("csv");
+    assert!(
+        text.contains("\"Sharma, \"\"Ravi\"\" & Sons\""),
+        "quoted and doubled: {text}"
+    );
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let row = reader.records().next().expect("a row").expect("parses");
+    let column = |name: &str| {
+        let i = headers.iter().position(|h| h == name).expect("column");
+        row[i].to_owned()
+    };
+    assert_eq!(column("customer_name"), "Sharma, \"Ravi\" & Sons");
+    assert_eq!(column("amount"), "500.00");
+    assert_eq!(column("outcome"), "requested");
+}
+
+#[test]
+fn totals_count_and_sum_each_outcome_without_overflow() {
+    let journal = Journal::in_memory().expect("journal");
+    let make = |rupees, outcome: Option<Record>| {
+        let s = sale(rupees, None);
+        journal
+            .record(&requested(&s, Source::Window), at(0))
+            .expect("r");
+        if let Some(mut step) = outcome {
+            match &mut step {
+                Record::Expired { reference } => *reference = s.reference.clone(),
+                Record::Paid { reference, .. } => *reference = s.reference.clone(),
+                _ => {}
+            }
+            journal.record(&step, at(1)).expect("step");
+        }
+    };
+    let placeholder = SaleRef::from_parts(0, 0, 0);
+    make(
+        1,
+        Some(paid(
+            &Sale::new(placeholder.clone(), Paise::new(1), Customer::default()),
+            PaidHow::ByHand,
+            "b",
+        )),
+    );
+    make(
+        2,
+        Some(paid(
+            &Sale::new(placeholder.clone(), Paise::new(1), Customer::default()),
+            PaidHow::ByHand,
+            "b",
+        )),
+    );
+    make(
+        9,
+        Some(Record::Expired {
+            reference: placeholder,
+        }),
+    );
+    let day = journal.today(at(0));
+    let records = journal.sales_between(day, day).expect("list");
+    assert_eq!(
+        totals(&records),
+        [
+            (Outcome::Expired, 1, Paise::from_rupees(9)),
+            (Outcome::Paid, 2, Paise::from_rupees(3)),
+        ]
+    );
+    let mut huge = records[0].clone();
+    huge.amount = Paise::new(u64::MAX);
+    let twice = [huge.clone(), huge];
+    assert_eq!(totals(&twice)[0].2, Paise::new(u64::MAX));
+}
