@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use crate::domain::{PaidDetails, PaidHow, ProviderId, Record, Sale, SaleRef, Source};
-use crate::vetting::ReadyQr;
+use crate::verified_qr::ReadyQr;
 
 /// A sound the till plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -75,6 +75,11 @@ impl FromStr for SecretName {
     }
 }
 
+/// Whether `text` has a manager PIN's form: 4 to 8 digits.
+pub fn is_pin_format(text: &str) -> bool {
+    (4..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A secret value. `Debug` and `Display` print `[redacted]`; only [`Secret::expose`] gives the
 /// value, and it is called only where the value is used (a hash, a request body).
 #[derive(Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::domain::{PaymentStatus, Sale};
 use crate::flow::Event;
 use crate::gateway::{Gateway, GatewayError};
 use crate::journal::Receipt;
-use crate::vetting;
+use crate::verified_qr;
 
 /// One QR request as the flow asked for it.
 pub struct QrRequest {
@@ -46,7 +46,7 @@ pub async fn obtain_qr(gateway: Arc<dyn Gateway>, request: QrRequest) -> Event {
     }
     let provider = gateway.id();
     match gateway.request_qr(&sale).await {
-        Ok(grant) => match vetting::vet(&sale, grant, expected_payee_vpa.as_deref()) {
+        Ok(grant) => match verified_qr::verify_qr(&sale, grant, expected_payee_vpa.as_deref()) {
             Ok(qr) => {
                 tracing::info!(sale = %sale.reference, amount = %sale.amount, %provider,
                     expires_in_secs = qr.grant.expires_in.as_secs(), "QR issued");

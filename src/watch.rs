@@ -32,6 +32,20 @@ pub struct WatchedSale {
     pub resumed: bool,
 }
 
+impl WatchedSale {
+    /// A sale whose QR was shown at `now` with `expires_in` left, watched `grace` beyond that.
+    pub fn shown(sale: Sale, now: OffsetDateTime, expires_in: Duration, grace: Duration) -> Self {
+        let watch = time::Duration::try_from(expires_in.saturating_add(grace)).ok();
+        let until = watch.and_then(|w| now.checked_add(w)).unwrap_or(now);
+        Self {
+            sale,
+            since: now,
+            until,
+            resumed: false,
+        }
+    }
+}
+
 /// Where reports go (the window's event channel, or the command line's).
 pub type Report = Arc<dyn Fn(WatchedSale, WatchReport) + Send + Sync>;
 

@@ -4,13 +4,11 @@
 // Test helpers stop loudly on what cannot happen in a working test environment.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::{Config, CustomerDisplay};
 use counterqr::flow::Screen;
-use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -33,14 +31,7 @@ fn till(display: CustomerDisplay) -> Till {
 fn till_saving_to(display: CustomerDisplay, config_path: Option<std::path::PathBuf>) -> Till {
     let runtime = common::runtime();
     let clock = ManualClock::default();
-    let gateway = Arc::new(TrainingGateway::new(
-        TrainingSettings {
-            min_delay: Duration::ZERO,
-            max_delay: Duration::ZERO,
-            ..TrainingSettings::default()
-        },
-        clock.shared(),
-    ));
+    let gateway = common::training(&clock, Duration::ZERO);
     let config = Config {
         shop_name: "Sharma Stores".into(),
         customer_display: display,
@@ -137,11 +128,20 @@ fn f10_puts_the_customer_window_full_screen_and_remembers_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     let mut till = till_saving_to(CustomerDisplay::SecondWindow, Some(path.clone()));
+    let full = |path: &std::path::Path| {
+        Config::load(path)
+            .map(|c| c.customer_window_fullscreen)
+            .unwrap_or_default()
+    };
     till.harness.key_press(Key::F10);
-    till.harness.run_steps(2);
-    assert!(Config::load(&path).unwrap().customer_window_fullscreen);
-    assert_eq!(till.count("remembered for the next start"), 1);
+    // The file is written off the UI thread; the notice comes when it is.
+    common::wait_for(&mut till.harness, "the notice", |h| {
+        h.query_all_by_label_contains("remembered for the next start")
+            .next()
+            .is_some()
+    });
+    assert!(full(&path));
     till.harness.key_press(Key::F10);
-    till.harness.run_steps(2);
+    common::wait_for(&mut till.harness, "the file", |_| !full(&path));
     assert!(!Config::load(&path).unwrap().customer_window_fullscreen);
 }

@@ -10,7 +10,6 @@ use std::time::Duration;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::domain::{Outcome, Paise};
 use counterqr::flow::Screen;
-use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use counterqr::journal::{self, Journal};
 use egui::Key;
 use egui_kittest::Harness;
@@ -33,14 +32,7 @@ fn till(delay: Duration) -> Till {
     let writer = journal::Writer::start(Arc::new(journal)).unwrap();
     let runtime = common::runtime();
     let clock = ManualClock::default();
-    let gateway = Arc::new(TrainingGateway::new(
-        TrainingSettings {
-            min_delay: delay,
-            max_delay: delay,
-            ..TrainingSettings::default()
-        },
-        clock.shared(),
-    ));
+    let gateway = common::training(&clock, delay);
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),

@@ -1,5 +1,5 @@
 //! The secrets commands against the real OS keyring (a private Secret Service started by
-//! `.ci/test` under `dbus-run-session` with `gnome-keyring-daemon --unlock`), checked from outside
+//! `scripts/test.sh` under `dbus-run-session` with `gnome-keyring-daemon --unlock`), checked from outside
 //! with `secret-tool`, and the plain-words message when no keyring can be reached.
 
 // Test helpers stop loudly on what cannot happen in a working test environment.
@@ -56,7 +56,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-        "run through .ci/test, which starts a private D-Bus session and keyring"
+        "run through scripts/test.sh, which starts a private D-Bus session and keyring"
     );
     let data = tempfile::tempdir().expect("temp dir");
     let value = "salt-Zq8v1-never-in-a-file";

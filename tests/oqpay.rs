@@ -115,8 +115,8 @@ async fn sends_the_documented_request_and_reads_the_documented_answer() {
     assert_eq!(ids["status"], "PENDING");
 
     // The payload passes the checks for ₹500 and fails them for any other amount.
-    assert!(counterqr::vetting::vet(&sale(500), grant.clone(), None).is_ok());
-    assert!(counterqr::vetting::vet(&sale(600), grant, None).is_err());
+    assert!(counterqr::verified_qr::verify_qr(&sale(500), grant.clone(), None).is_ok());
+    assert!(counterqr::verified_qr::verify_qr(&sale(600), grant, None).is_err());
 }
 
 #[tokio::test]

@@ -201,14 +201,14 @@ async fn sends_the_documented_form_with_the_hash_of_the_exact_var1_sent() {
         grant.gateway_ids[0],
         ("transactionId".into(), sale.reference.to_string())
     );
-    assert!(counterqr::vetting::vet(&sale, grant.clone(), Some(VPA)).is_ok());
-    assert!(counterqr::vetting::vet(&sale, grant.clone(), Some("thief@okaxis")).is_err());
+    assert!(counterqr::verified_qr::verify_qr(&sale, grant.clone(), Some(VPA)).is_ok());
+    assert!(counterqr::verified_qr::verify_qr(&sale, grant.clone(), Some("thief@okaxis")).is_err());
     let other = Sale::new(
         counterqr::reference::new_sale_ref(),
         Paise::from_rupees(600),
         Customer::default(),
     );
-    assert!(counterqr::vetting::vet(&other, grant, Some(VPA)).is_err());
+    assert!(counterqr::verified_qr::verify_qr(&other, grant, Some(VPA)).is_err());
 }
 
 #[tokio::test]
@@ -322,7 +322,7 @@ async fn output_base64_of_an_image_is_read_back_and_shown_as_drawn() {
         assert_eq!(grant.payload, payload, "the text comes from the picture");
         let picture = grant.picture.as_ref().expect("PayU's picture is kept");
         assert!(picture.size()[0] > 100);
-        assert!(counterqr::vetting::vet(&sale(500), grant, Some(VPA)).is_ok());
+        assert!(counterqr::verified_qr::verify_qr(&sale(500), grant, Some(VPA)).is_ok());
     }
 }
 
@@ -334,7 +334,8 @@ async fn output_image_is_decoded_with_the_image_crate() {
         .expect("QR");
     assert_eq!(grant.payload, payload);
     assert!(grant.picture.is_some());
-    let ready = counterqr::vetting::vet(&sale(500), grant, Some(VPA)).expect("checks pass");
+    let ready =
+        counterqr::verified_qr::verify_qr(&sale(500), grant, Some(VPA)).expect("checks pass");
     assert_eq!(ready.payee_vpa(), Some(VPA));
 
     // A picture of a QR for another amount never passes.
@@ -342,7 +343,7 @@ async fn output_image_is_decoded_with_the_image_crate() {
         request(ResponseTemplate::new(200).set_body_raw(png_of(&bqr("5.00", VPA)), "image/png"))
             .await
             .expect("readable");
-    assert!(counterqr::vetting::vet(&sale(500), wrong, Some(VPA)).is_err());
+    assert!(counterqr::verified_qr::verify_qr(&sale(500), wrong, Some(VPA)).is_err());
 
     // An image with no QR in it is a bad answer.
     let mut blank = Vec::new();

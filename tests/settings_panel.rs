@@ -12,7 +12,6 @@ use std::time::Duration;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::Config;
 use counterqr::flow::Screen;
-use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
 use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -46,14 +45,7 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
     let opener_store = store.clone();
     let runtime = common::runtime();
     let clock = common::ManualClock::default();
-    let gateway = Arc::new(TrainingGateway::new(
-        TrainingSettings {
-            min_delay: Duration::ZERO,
-            max_delay: Duration::ZERO,
-            ..TrainingSettings::default()
-        },
-        clock.shared(),
-    ));
+    let gateway = common::training(&clock, Duration::ZERO);
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
@@ -84,6 +76,14 @@ impl Till {
     fn press(&mut self, modifiers: Modifiers, key: Key) {
         self.harness.key_press_modifiers(modifiers, key);
         self.harness.run_steps(2);
+        if key == Key::F2 {
+            // The keyring is read off the UI thread: wait for what it says.
+            common::wait_until(&mut self.harness, "the keyring's answer", |app| {
+                app.settings().is_none_or(|p| {
+                    p.secret_status != counterqr::app::settings::SecretStatus::Reading
+                })
+            });
+        }
     }
 
     fn shows(&self, text: &str) -> bool {
@@ -105,9 +105,20 @@ impl Till {
         self.harness.run_steps(2);
     }
 
+    /// Clicks Save and waits until the save (off the UI thread) is done.
     fn save(&mut self) {
         self.harness.get_by_label("Save (Ctrl+S)").click();
-        self.harness.run_steps(3);
+        self.harness.run_steps(1);
+        common::wait_until(&mut self.harness, "the save", |app| {
+            app.settings().is_none_or(|p| !p.saving)
+        });
+    }
+
+    /// Draws frames, waiting for background work, until `text` is on screen.
+    fn wait_to_show(&mut self, text: &str) {
+        common::wait_for(&mut self.harness, text, |h| {
+            h.query_all_by_label_contains(text).next().is_some()
+        });
     }
 
     fn file(&self) -> String {
@@ -155,13 +166,9 @@ fn f2_and_the_gear_open_it_and_esc_returns_to_the_screen_it_came_from() {
     // Opened while a QR is up, it returns to the QR.
     till.harness.get_by_label("Amount (₹)").type_text("500");
     till.press(Modifiers::NONE, Key::Enter);
-    for _ in 0..200 {
-        if matches!(till.harness.state().screen(), Screen::ShowingQr(_)) {
-            break;
-        }
-        till.harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    common::wait_for_screen(&mut till.harness, "the QR", |s| {
+        matches!(s, Screen::ShowingQr(_))
+    });
     assert!(
         matches!(till.harness.state().screen(), Screen::ShowingQr(_)),
         "{:?}",
@@ -360,7 +367,7 @@ fn a_shop_logo_must_be_an_image_and_then_shows_on_the_entry_screen() {
     till.save();
     assert!(!till.panel_is_open());
     assert_eq!(load(&till.path).shop_logo, logo.to_str().unwrap());
-    assert!(till.shows("Shop logo"), "the logo is on the entry screen");
+    till.wait_to_show("Shop logo");
 }
 
 #[test]

@@ -116,6 +116,31 @@ impl HistoryPanel {
 /// Draws the screen. `can_ask`: the gateway in use confirms payments, so its sales can be
 /// asked about again.
 pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
+    let mut action = header_ui(ui, panel, can_ask);
+    if let Some(problem) = &panel.problem {
+        ui.label(RichText::new(format!("✖ {problem}")).color(FAILED_RED));
+    }
+    if let Some(message) = &panel.message {
+        ui.label(RichText::new(message).font(bold(18.0)));
+    }
+    ui.add_space(6.0);
+    totals_ui(ui, panel);
+    ui.separator();
+    if panel.loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading the journal…");
+        });
+    } else if panel.records.is_empty() {
+        ui.label("No sales on this day.");
+    } else if let Some(asked) = table_ui(ui, panel, can_ask) {
+        action = Some(asked);
+    }
+    action
+}
+
+/// The title, Close and Reconcile day; the day to show.
+fn header_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Sales history");
@@ -149,13 +174,11 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Optio
             action = Some(HistoryAction::Step(1));
         }
     });
-    if let Some(problem) = &panel.problem {
-        ui.label(RichText::new(format!("✖ {problem}")).color(FAILED_RED));
-    }
-    if let Some(message) = &panel.message {
-        ui.label(RichText::new(message).font(bold(18.0)));
-    }
-    ui.add_space(6.0);
+    action
+}
+
+/// The day's count, and the count and sum of each outcome.
+fn totals_ui(ui: &mut Ui, panel: &HistoryPanel) {
     let totals = journal::totals(&panel.records);
     ui.horizontal_wrapped(|ui| {
         ui.label(
@@ -171,19 +194,11 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Optio
             ui.label(RichText::new(text).color(colour));
         }
     });
-    ui.separator();
-    if panel.loading {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Reading the journal…");
-        });
-        return action;
-    }
-    if panel.records.is_empty() {
-        ui.label("No sales on this day.");
-        return action;
-    }
-    let asking = panel.asking.clone();
+}
+
+/// The day's sales, newest first, each with Check status where it can be asked about.
+fn table_ui(ui: &mut Ui, panel: &HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
+    let mut action = None;
     TableBuilder::new(ui)
         .striped(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
@@ -220,9 +235,8 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Optio
                     });
                     row.col(|ui| {
                         ui.label(details(record));
-                        let checkable = can_ask && record.outcome != Outcome::Paid;
-                        if checkable {
-                            if asking.as_ref() == Some(&Some(record.reference.clone())) {
+                        if can_ask && record.outcome != Outcome::Paid {
+                            if panel.asking == Some(Some(record.reference.clone())) {
                                 ui.spinner();
                             } else if ui.button("Check status").clicked() {
                                 action = Some(HistoryAction::Check(record.reference.clone()));

@@ -1,18 +1,27 @@
-//! The counter window: the screens of a sale, driven by the keyboard, over the [`flow`] state
-//! machine. Gateway calls, the journal and the payment watch run off the UI thread ([`worker`],
-//! [`Watcher`]); their results come back through one event channel.
+//! The counter window: a thin shell over the [`crate::flow`] state machine. Each frame,
+//! [`CounterApp::logic_pass`] takes in what happened off the UI thread and moves the clock
+//! (eframe runs it even while the window is hidden or minimised, so a QR still expires on time),
+//! and [`CounterApp::show`] draws the sale's screen or an [`Overlay`] over it. Gateway calls,
+//! the journal, the keyring and the disk are reached only through [`worker`] and the payment
+//! [`Watcher`], whose results come back through one event channel. Where each part lives:
+//! `sale` (the sale's screens and the flow's commands), `keys`, `panels` (settings and
+//! history), `customer` (the customer's window), `notices` (late payments).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use egui::{Key, TextureHandle, TextureOptions, Ui};
+use egui::{TextureHandle, Ui};
 
 mod customer;
+mod display;
 pub mod history;
+mod keys;
 mod notices;
+mod panels;
 pub mod run;
+mod sale;
 pub mod settings;
 pub mod style;
 mod views;
@@ -21,24 +30,17 @@ pub mod worker;
 use crate::clock::SharedClock;
 use crate::config::{Config, CustomerDisplay};
 use crate::domain::{FormError, SaleForm, Source};
-use crate::flow::{self, Command, Event, Flow, FlowSettings, PAID_SCREEN_TIME, Screen};
-use crate::gateway::{self, Gateway};
+use crate::flow::{self, Flow, FlowSettings, Screen};
+use crate::gateway::Gateway;
 use crate::journal::{self, Receipt};
-use crate::secrets::{Secret, SecretError, SecretName, SecretStore};
-use crate::sell::QrRequest;
-use crate::setup;
-use crate::sound::{Cue, SoundOut};
-use crate::watch::{WatchedSale, Watcher};
-use customer::CustomerView;
-use history::{HistoryAction, HistoryPanel};
-use settings::{Field, FieldError, PanelAction, SettingsForm, SettingsPanel};
-use views::{EntryView, QrView, UiAction};
+use crate::secrets::SecretError;
+use crate::sound::SoundOut;
+use crate::watch::Watcher;
+use history::HistoryPanel;
+use settings::{SecretsOpener, SettingsPanel};
 use worker::{AppEvent, Outbox};
 
 pub use views::format_countdown;
-
-/// Opens the secret store (the OS keyring in the app); called when the settings need it.
-pub type SecretsOpener = Arc<dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError> + Send + Sync>;
 
 /// How the window starts.
 #[derive(Clone)]
@@ -82,6 +84,14 @@ impl Default for AppOptions {
     }
 }
 
+/// What covers the sale's screen, with the way back: Esc closes it and the sale's screen (which
+/// went on underneath) is there again.
+pub enum Overlay {
+    None,
+    Settings(Box<SettingsPanel>),
+    History(Box<HistoryPanel>),
+}
+
 /// The flow's settings for a gateway and the settings file.
 fn flow_settings(gateway: &dyn Gateway, config: &Config) -> FlowSettings {
     FlowSettings {
@@ -90,6 +100,12 @@ fn flow_settings(gateway: &dyn Gateway, config: &Config) -> FlowSettings {
         grace: Duration::from_secs(config.late_payment_grace_secs),
         source: Source::Window,
     }
+}
+
+/// The shop's logo: the path it is for, and its texture once read.
+struct Logo {
+    path: String,
+    texture: Option<TextureHandle>,
 }
 
 /// The whole counter app.
@@ -121,23 +137,19 @@ pub struct CounterApp {
     config_path: Option<PathBuf>,
     config_problem: Option<String>,
     secrets: SecretsOpener,
-    /// The settings panel, while it is open (the sale's screen waits underneath).
-    settings: Option<SettingsPanel>,
-    /// The shop's logo as loaded from `config.shop_logo` (the path it came from, and the texture
-    /// if the file could be read).
-    logo: Option<(String, Option<TextureHandle>)>,
+    overlay: Overlay,
+    logo: Option<Logo>,
     sounds: SoundOut,
     journal: Option<journal::Writer>,
     autostart: Option<(PathBuf, PathBuf)>,
     /// Where the customer's window last was (top-left, in points), to remember it.
     customer_position: Option<egui::Pos2>,
-    /// The history screen, while it is open.
-    history: Option<HistoryPanel>,
 }
 
 impl CounterApp {
-    /// An app selling through `gateway`, running its background work on `runtime`.
-    /// The payment watch picks up, from the journal, the sales whose payment may still arrive.
+    /// An app selling through `gateway`, running its background work on `runtime`, timed by
+    /// `clock`. The payment watch picks up, from the journal, the sales whose payment may still
+    /// arrive.
     pub fn new(
         gateway: Arc<dyn Gateway>,
         runtime: tokio::runtime::Handle,
@@ -179,13 +191,12 @@ impl CounterApp {
             config_path: options.config_path,
             config_problem: options.config_problem,
             secrets: options.secrets,
-            settings: None,
+            overlay: Overlay::None,
             logo: None,
             sounds: options.sounds,
             journal: options.journal,
             autostart: options.autostart,
             customer_position: None,
-            history: None,
         }
     }
 
@@ -206,7 +217,18 @@ impl CounterApp {
 
     /// The history screen, while it is open (for tests and diagnostics).
     pub fn history(&self) -> Option<&HistoryPanel> {
-        self.history.as_ref()
+        match &self.overlay {
+            Overlay::History(panel) => Some(panel),
+            _ => None,
+        }
+    }
+
+    /// The settings panel, while it is open (for tests and diagnostics).
+    pub fn settings(&self) -> Option<&SettingsPanel> {
+        match &self.overlay {
+            Overlay::Settings(panel) => Some(panel),
+            _ => None,
+        }
     }
 
     /// The watch over open sales (for tests and diagnostics).
@@ -226,34 +248,71 @@ impl CounterApp {
         }
     }
 
-    /// Handles every event that came in since the last frame, then the clock's tick.
-    fn drain_events(&mut self, ctx: &egui::Context) {
+    /// The frame's logic, drawn or not: what happened off the UI thread, then the clock's tick,
+    /// then when to come back. While the cashier's window is hidden this still runs (eframe's
+    /// `App::logic`), and with a customer's window open it asks for the frame to be drawn
+    /// anyway, so the customer never sees a QR past its expiry.
+    pub fn logic_pass(&mut self, ctx: &egui::Context) {
         self.outbox.set_context(ctx);
-        let now = self.clock.now();
         let arrived: Vec<AppEvent> = std::mem::take(&mut self.waiting)
             .into_iter()
             .chain(self.events_rx.try_iter())
             .collect();
         for event in arrived {
-            match event {
-                AppEvent::Flow(event) => self.dispatch(*event, now, ctx),
-                AppEvent::History(update) => {
-                    if let Some(panel) = &mut self.history {
-                        panel.update(update);
-                    }
-                }
-            }
+            self.take_event(event, ctx);
         }
-        self.dispatch(Event::Tick, now, ctx);
+        let now = self.clock.now();
+        self.dispatch(flow::Event::Tick, now, ctx);
+        let hidden = ctx.input(|i| i.viewport().visible() == Some(false));
+        if hidden && self.config.customer_display == CustomerDisplay::SecondWindow {
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+        }
+        self.schedule_repaint(ctx, now);
     }
 
-    /// Draws one frame and handles everything that happened since the last.
+    /// One event from off the UI thread.
+    fn take_event(&mut self, event: AppEvent, ctx: &egui::Context) {
+        match event {
+            AppEvent::Flow(event) => {
+                let now = self.clock.now();
+                self.dispatch(*event, now, ctx);
+            }
+            AppEvent::History(update) => {
+                if let Overlay::History(panel) = &mut self.overlay {
+                    panel.update(update);
+                }
+            }
+            AppEvent::PanelState { secrets, autostart } => {
+                if let Overlay::Settings(panel) = &mut self.overlay {
+                    panel.secret_status = secrets;
+                    panel.form.autostart = autostart;
+                }
+            }
+            AppEvent::SettingsSaved(result) => self.settings_saved(result),
+            AppEvent::Logo { path, picture } => self.logo_loaded(ctx, path, picture),
+            AppEvent::Notice(text) => self.notice = Some(text),
+        }
+    }
+
+    /// Draws one frame: the strips every screen has, then the sale's screen or the overlay.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        self.drain_events(&ctx);
         let now = self.clock.now();
         self.handle_global_keys(&ctx);
+        self.strips_ui(ui);
+        self.notices_ui(ui, now);
+        match &self.overlay {
+            Overlay::Settings(_) => self.settings_frame(ui, &ctx),
+            Overlay::History(_) => self.history_frame(ui, &ctx),
+            Overlay::None => self.sale_frame(ui, &ctx, now),
+        }
+        if self.config.customer_display == CustomerDisplay::SecondWindow {
+            self.customer_window(&ctx, now);
+        }
+    }
 
+    /// The training strips, and the banner (a settings problem) or the training hint.
+    fn strips_ui(&self, ui: &mut Ui) {
         let training = self.gateway.is_training();
         if training {
             egui::Panel::top("training_top").show(ui, views::training_strip_ui);
@@ -271,634 +330,19 @@ impl CounterApp {
                 );
             });
         }
-        self.notices_ui(ui, now);
-        if self.settings.is_some() {
-            self.settings_frame(ui, &ctx);
-        } else if self.history.is_some() {
-            self.history_frame(ui, &ctx);
-        } else {
-            // Only when the panel is closed: typing a P into a settings field is not "Mark paid".
-            let key_action = self.screen_keys(&ctx);
-            let drawn_action = egui::CentralPanel::default_margins()
-                .show(ui, |ui| self.screen_ui(ui, now))
-                .inner;
-            if let Some(action) = key_action.or(drawn_action) {
-                self.apply_action(action, now, &ctx);
-            }
-        }
-        if self.config.customer_display == CustomerDisplay::SecondWindow {
-            self.customer_window(&ctx, now);
-        }
-        self.schedule_repaint(&ctx, now);
-    }
-
-    /// The customer's own window (a second viewport), for a monitor facing the customer. Its
-    /// close button is ignored: only the settings take it away.
-    fn customer_window(&mut self, ctx: &egui::Context, now: Instant) {
-        let mut builder = egui::ViewportBuilder::default()
-            .with_title("counterqr — customer display")
-            .with_app_id("counterqr-customer")
-            .with_inner_size([1024.0, 720.0])
-            .with_fullscreen(self.config.customer_window_fullscreen);
-        if let Some([x, y]) = self.config.customer_window_position {
-            builder = builder.with_position([x as f32, y as f32]);
-        }
-        let logo = self.logo(ctx);
-        let qr = self.shown_qr_texture().cloned();
-        let view = CustomerView {
-            screen: self.flow.screen(),
-            now,
-            shop_name: &self.config.shop_name,
-            logo: logo.as_ref(),
-            qr: qr.as_ref(),
-            training: self.gateway.is_training(),
-        };
-        let id = egui::ViewportId::from_hash_of("counterqr-customer");
-        let placed = ctx.show_viewport_immediate(id, builder, |ui, _class| {
-            if ui.ctx().input(|i| i.viewport().close_requested()) {
-                ui.ctx()
-                    .send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            }
-            egui::CentralPanel::default_margins().show(ui, |ui| customer::customer_ui(ui, &view));
-            ui.ctx().input(|i| i.viewport().outer_rect).map(|r| r.min)
-        });
-        self.customer_position = placed.or(self.customer_position);
-    }
-
-    /// F10: the customer's window fills its monitor (or stops), and where it is is remembered in
-    /// the settings file, so it opens there tomorrow.
-    fn toggle_customer_fullscreen(&mut self) {
-        let mut config = self.config.clone();
-        config.customer_window_fullscreen = !config.customer_window_fullscreen;
-        if let Some(at) = self.customer_position {
-            config.customer_window_position = Some([at.x.round() as i32, at.y.round() as i32]);
-        }
-        let saved = match &self.config_path {
-            Some(path) if self.config_problem.is_none() => {
-                config.save(path).map_err(|e| e.to_string())
-            }
-            _ => Err("the settings file cannot be written".to_owned()),
-        };
-        let state = if config.customer_window_fullscreen {
-            "full screen"
-        } else {
-            "a window"
-        };
-        self.notice = Some(match saved {
-            Ok(()) => format!("Customer display: {state}, remembered for the next start."),
-            Err(e) => format!("Customer display: {state} (not remembered: {e})."),
-        });
-        self.config = config;
-    }
-
-    /// The settings panel in place of the sale's screen; Esc closes it, Ctrl+S saves.
-    fn settings_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
-        let key = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
-        let key_action = if key(egui::Modifiers::NONE, Key::Escape) {
-            Some(PanelAction::Close)
-        } else if key(egui::Modifiers::COMMAND, Key::S) {
-            Some(PanelAction::Save)
-        } else {
-            None
-        };
-        let drawn = egui::CentralPanel::default_margins()
-            .show(ui, |ui| {
-                self.settings
-                    .as_mut()
-                    .and_then(|panel| settings::settings_ui(ui, panel))
-            })
-            .inner;
-        match key_action.or(drawn) {
-            Some(PanelAction::Close) => self.close_settings(),
-            Some(PanelAction::Save) => self.save_settings(),
-            None => {}
-        }
-    }
-
-    /// The history screen in place of the sale's screen; Esc closes it.
-    fn history_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
-        let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
-        let can_ask = self.gateway.confirms_payment();
-        let drawn = egui::CentralPanel::default_margins()
-            .show(ui, |ui| {
-                self.history
-                    .as_mut()
-                    .and_then(|panel| history::history_ui(ui, panel, can_ask))
-            })
-            .inner;
-        let action = if escape {
-            Some(HistoryAction::Close)
-        } else {
-            drawn
-        };
-        let (Some(action), Some(panel), Some(writer)) =
-            (action, self.history.as_mut(), self.journal.as_ref())
-        else {
-            return;
-        };
-        let outbox = self.outbox.clone();
-        match action {
-            HistoryAction::Close => {
-                self.history = None;
-                self.focus_amount = matches!(self.flow.screen(), Screen::Entry);
-            }
-            HistoryAction::ShowTyped => match panel.typed_day() {
-                Ok(day) => {
-                    panel.loading(day);
-                    worker::load_history(writer, &self.runtime, day, outbox);
-                }
-                Err(problem) => panel.problem = Some(problem),
-            },
-            HistoryAction::Step(days) => match panel.step(days) {
-                Some(day) => worker::load_history(writer, &self.runtime, day, outbox),
-                None => panel.problem = Some("There is no day beyond that one.".to_owned()),
-            },
-            HistoryAction::Check(reference) => {
-                panel.asking(Some(reference.clone()));
-                let ask = worker::Ask::Sale(reference);
-                let gateway = self.gateway.clone();
-                worker::ask_gateway(writer, &self.runtime, gateway, panel.day, ask, outbox);
-            }
-            HistoryAction::Reconcile => {
-                panel.asking(None);
-                let gateway = self.gateway.clone();
-                let day = panel.day;
-                worker::ask_gateway(
-                    writer,
-                    &self.runtime,
-                    gateway,
-                    day,
-                    worker::Ask::Day,
-                    outbox,
-                );
-            }
-        }
-    }
-
-    /// Opens the history screen on today; the day is read off the UI thread.
-    fn open_history(&mut self) {
-        if let Some(writer) = &self.journal {
-            let today = writer.journal().today(self.clock.now_utc());
-            self.history = Some(HistoryPanel::open(today, writer.journal().offset()));
-            worker::load_history(writer, &self.runtime, today, self.outbox.clone());
-        }
-    }
-
-    /// Opens the panel on the settings in force; reads which secrets are set (never their values).
-    fn open_settings(&mut self) {
-        let secret_status = (self.secrets)()
-            .and_then(|store| store.status())
-            .map_err(|e| e.to_string());
-        let path_text = self.config_path.as_ref().map_or_else(
-            || "(no settings file: changes cannot be saved)".to_owned(),
-            |p| p.display().to_string(),
-        );
-        let mut form = SettingsForm::from_config(&self.config);
-        form.autostart = self
-            .autostart
-            .as_ref()
-            .map(|(path, _)| crate::autostart::is_enabled(path));
-        self.settings = Some(SettingsPanel {
-            form,
-            errors: Vec::new(),
-            secret_status,
-            path_text,
-            file_problem: self.config_problem.clone(),
-        });
-    }
-
-    fn close_settings(&mut self) {
-        self.settings = None;
-        self.focus_amount = matches!(self.flow.screen(), Screen::Entry);
-    }
-
-    /// Saves the panel's settings, or shows what is wrong and changes nothing.
-    fn save_settings(&mut self) {
-        let Some(panel) = &self.settings else { return };
-        match self.try_save(&panel.form) {
-            Ok((config, gateway)) => {
-                self.expected_payee_vpa = setup::expected_payee_vpa(&config);
-                self.flow
-                    .set_settings(flow_settings(gateway.as_ref(), &config));
-                self.gateway = gateway;
-                self.config = config;
-                self.banner = None;
-                self.config_problem = None;
-                self.notice = Some("Settings saved.".to_owned());
-                self.close_settings();
-            }
-            Err(errors) => {
-                if let Some(panel) = &mut self.settings {
-                    panel.errors = errors;
-                    panel.form.pin.clear();
-                }
-            }
-        }
-    }
-
-    /// Checks the form, the manager PIN where the change needs it, and that the new settings make
-    /// a working gateway; then stores the secrets and writes the file.
-    fn try_save(&self, form: &SettingsForm) -> Result<(Config, Arc<dyn Gateway>), Vec<FieldError>> {
-        let whole = |message: String| {
-            vec![FieldError {
-                field: Field::Whole,
-                message,
-            }]
-        };
-        let path = self
-            .config_path
-            .as_ref()
-            .ok_or_else(|| whole("There is no settings file to save to.".to_owned()))?;
-        let config = form.to_config(&self.config)?;
-        let secrets_changed = form.changed_secrets().next().is_some();
-        let guarded = settings::needs_pin(&self.config, &config, secrets_changed);
-        if guarded {
-            let store = (self.secrets)().map_err(|e| {
-                whole(format!(
-                    "{e} The manager PIN cannot be checked, so payment settings cannot change."
-                ))
-            })?;
-            check_manager_pin(store.as_ref(), &form.pin)?;
-        }
-        let gateway = setup::gateway_from_config(&config, &*self.secrets, self.clock.clone())
-            .map_err(|e| whole(e.to_string()))?;
-        if secrets_changed {
-            let store = (self.secrets)().map_err(|e| whole(e.to_string()))?;
-            for (name, value) in form.changed_secrets() {
-                store.set(name, &Secret::new(value)).map_err(|e| {
-                    vec![FieldError {
-                        field: Field::Secret(name),
-                        message: e.to_string(),
-                    }]
-                })?;
-            }
-        }
-        config.save(path).map_err(|e| whole(e.to_string()))?;
-        if let (Some(wanted), Some((entry, program))) = (form.autostart, &self.autostart)
-            && wanted != crate::autostart::is_enabled(entry)
-        {
-            let changed = if wanted {
-                crate::autostart::enable(entry, program)
-            } else {
-                crate::autostart::disable(entry)
-            };
-            changed.map_err(|e| {
-                whole(format!(
-                    "The settings were saved, but the autostart entry {} could not be changed: {e}",
-                    entry.display()
-                ))
-            })?;
-        }
-        Ok((config, gateway))
-    }
-
-    /// F11 toggles full screen on every screen; F2 or Ctrl+, opens the settings; F4 acknowledges
-    /// the oldest late-payment notice.
-    fn handle_global_keys(&mut self, ctx: &egui::Context) {
-        let key = |modifiers, key| ctx.input_mut(|i| i.consume_key(modifiers, key));
-        if !self.flow.notices().is_empty() && key(egui::Modifiers::NONE, notices::ACKNOWLEDGE_KEY) {
-            let now = self.clock.now();
-            self.dispatch(Event::Acknowledge, now, ctx);
-        }
-        if key(egui::Modifiers::NONE, Key::F11) {
-            self.fullscreen = !self.fullscreen;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
-        }
-        if self.config.customer_display == CustomerDisplay::SecondWindow
-            && key(egui::Modifiers::NONE, Key::F10)
-        {
-            self.toggle_customer_fullscreen();
-        }
-        let settings_key =
-            key(egui::Modifiers::NONE, Key::F2) || key(egui::Modifiers::COMMAND, Key::Comma);
-        if settings_key && self.settings.is_none() {
-            self.open_settings();
-        }
-    }
-
-    /// The keys each screen answers to. Keys are consumed before the widgets see them, so Enter in
-    /// the amount field submits instead of leaving the field.
-    fn screen_keys(&self, ctx: &egui::Context) -> Option<UiAction> {
-        let pressed = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
-        match self.flow.screen() {
-            Screen::Entry => {
-                // H opens the history unless the keyboard is in a customer field (a name may
-                // hold an H).
-                let free = ctx
-                    .memory(|m| m.focused())
-                    .is_none_or(|id| id == views::amount_field_id());
-                if pressed(Key::Enter) {
-                    Some(UiAction::Submit)
-                } else if free && self.journal.is_some() && pressed(Key::H) {
-                    Some(UiAction::OpenHistory)
-                } else {
-                    None
-                }
-            }
-            Screen::Requesting { .. } => {
-                pressed(Key::Enter); // a second Enter while waiting does nothing
-                pressed(Key::Escape).then_some(UiAction::Back)
-            }
-            Screen::ShowingQr(_) => {
-                let by_hand = !self.gateway.confirms_payment();
-                if pressed(Key::Escape) {
-                    Some(UiAction::Back)
-                } else if by_hand && pressed(Key::P) {
-                    Some(UiAction::MarkPaid)
-                } else if by_hand && pressed(Key::N) {
-                    Some(UiAction::MarkNotPaid)
-                } else {
-                    None
-                }
-            }
-            Screen::Expired { .. } | Screen::Paid { .. } | Screen::Failed { .. } => {
-                if pressed(Key::Enter) {
-                    Some(UiAction::Confirm)
-                } else {
-                    pressed(Key::Escape).then_some(UiAction::Back)
-                }
-            }
-        }
-    }
-
-    /// The logo's texture, loaded once per configured path. A file that cannot be read is logged
-    /// and shown as no logo; the settings panel refuses such a file when it is chosen.
-    fn logo(&mut self, ctx: &egui::Context) -> Option<TextureHandle> {
-        let path = self.config.shop_logo.trim();
-        if path.is_empty() {
-            return None;
-        }
-        if self.logo.as_ref().is_none_or(|(loaded, _)| loaded != path) {
-            let texture = match crate::render::load_picture(std::path::Path::new(path)) {
-                Ok(picture) => Some(ctx.load_texture(
-                    "shop-logo",
-                    egui::ColorImage::from_rgba_unmultiplied(picture.size(), picture.rgba()),
-                    TextureOptions::LINEAR,
-                )),
-                Err(problem) => {
-                    tracing::warn!("shop logo not shown: {problem}");
-                    None
-                }
-            };
-            self.logo = Some((path.to_owned(), texture));
-        }
-        self.logo.as_ref().and_then(|(_, texture)| texture.clone())
-    }
-
-    fn screen_ui(&mut self, ui: &mut Ui, now: Instant) -> Option<UiAction> {
-        let provider_name = self.gateway.id().display_name();
-        let logo = match self.flow.screen() {
-            Screen::Entry => self.logo(ui.ctx()),
-            _ => None,
-        };
-        match self.flow.screen() {
-            Screen::Entry => {
-                let view = EntryView {
-                    form: &mut self.form,
-                    error: self.form_error.as_ref(),
-                    notice: self.notice.as_deref(),
-                    max_amount: self.gateway.max_amount(),
-                    provider_name,
-                    customer_required: self.gateway.customer_details_required(),
-                    shop_name: &self.config.shop_name,
-                    logo: logo.as_ref(),
-                    has_history: self.journal.is_some(),
-                    focus_amount: std::mem::take(&mut self.focus_amount),
-                };
-                views::entry_ui(ui, view)
-            }
-            Screen::Requesting { sale, .. } => views::requesting_ui(ui, sale, provider_name),
-            Screen::ShowingQr(shown) => {
-                let view = QrView {
-                    shown,
-                    texture: self.shown_qr_texture(),
-                    now,
-                    by_hand: !self.gateway.confirms_payment(),
-                    compact: self.config.customer_display == CustomerDisplay::SecondWindow,
-                };
-                views::qr_ui(ui, &view)
-            }
-            Screen::Expired {
-                sale,
-                watched_until,
-            } => {
-                let watching = watched_until.is_some_and(|until| now < until);
-                views::expired_ui(ui, sale, watching)
-            }
-            Screen::Paid {
-                sale, how, details, ..
-            } => views::paid_ui(ui, sale, *how, details),
-            Screen::Failed { sale, message } => views::failed_ui(ui, sale, message),
-        }
-    }
-
-    fn apply_action(&mut self, action: UiAction, now: Instant, ctx: &egui::Context) {
-        let event = match action {
-            UiAction::Submit => match gateway::check_form(
-                self.gateway.as_ref(),
-                &self.form,
-                crate::reference::new_sale_ref(),
-            ) {
-                Ok(sale) => Event::Submit(sale),
-                Err(error) => {
-                    tracing::info!("entry refused: {error}");
-                    self.form_error = Some(error);
-                    self.focus_amount = true;
-                    return;
-                }
-            },
-            UiAction::Confirm => Event::Enter,
-            UiAction::Back => Event::Escape,
-            UiAction::MarkPaid => Event::MarkPaid,
-            UiAction::MarkNotPaid => Event::MarkNotPaid,
-            UiAction::OpenSettings => {
-                self.open_settings();
-                return;
-            }
-            UiAction::OpenHistory => {
-                self.open_history();
-                return;
-            }
-        };
-        if let (Screen::ShowingQr(shown), Event::MarkPaid | Event::MarkNotPaid) =
-            (self.flow.screen(), &event)
-        {
-            let paid = matches!(event, Event::MarkPaid);
-            tracing::info!(sale = %shown.sale.reference, amount = %shown.sale.amount, paid,
-                gateway_ids = ?shown.qr.grant.gateway_ids, "sale marked by the cashier");
-        }
-        self.dispatch(event, now, ctx);
-    }
-
-    fn dispatch(&mut self, event: Event, now: Instant, ctx: &egui::Context) {
-        if matches!(event, Event::Submit(_)) {
-            self.form_error = None;
-            self.notice = None;
-        }
-        for command in self.flow.handle(event, now) {
-            self.run_command(command, now);
-        }
-        if let Screen::ShowingQr(shown) = self.flow.screen()
-            && self.qr_texture.as_ref().map(|(p, _)| p) != Some(&shown.qr.grant.payload)
-        {
-            // The gateway's own picture where it sent one (already read back and checked),
-            // else the modules drawn here.
-            let (image, options) = match &shown.qr.grant.picture {
-                Some(picture) => (
-                    egui::ColorImage::from_rgba_unmultiplied(picture.size(), picture.rgba()),
-                    TextureOptions::LINEAR,
-                ),
-                None => {
-                    let size = shown.qr.matrix.size();
-                    let luma = shown.qr.matrix.luma_bytes();
-                    (
-                        egui::ColorImage::from_gray([size, size], &luma),
-                        TextureOptions::NEAREST,
-                    )
-                }
-            };
-            let texture = ctx.load_texture("payment-qr", image, options);
-            self.qr_texture = Some((shown.qr.grant.payload.clone(), texture));
-        } else if !matches!(self.flow.screen(), Screen::ShowingQr(_)) {
-            // The QR leaves the GPU as soon as it leaves the screen.
-            self.qr_texture = None;
-        }
-    }
-
-    /// The texture of the QR on screen, if it is the one for that QR.
-    fn shown_qr_texture(&self) -> Option<&TextureHandle> {
-        let Screen::ShowingQr(shown) = self.flow.screen() else {
-            return None;
-        };
-        self.qr_texture
-            .as_ref()
-            .filter(|(payload, _)| *payload == shown.qr.grant.payload)
-            .map(|(_, texture)| texture)
-    }
-
-    /// The late-payment notices, on every screen, until each is acknowledged.
-    fn notices_ui(&mut self, ui: &mut Ui, now: Instant) {
-        if self.flow.notices().is_empty() {
-            return;
-        }
-        let offset = self
-            .journal
-            .as_ref()
-            .map_or(time::UtcOffset::UTC, |j| j.journal().offset());
-        let notices = self.flow.notices().to_vec();
-        let acknowledged = egui::Panel::top("late_notices")
-            .show(ui, |ui| notices::notices_ui(ui, &notices, offset))
-            .inner;
-        if acknowledged {
-            let ctx = ui.ctx().clone();
-            self.dispatch(Event::Acknowledge, now, &ctx);
-        }
-    }
-
-    /// Plays `cue` at the configured volume, unless the till is muted.
-    fn play(&self, cue: Cue) {
-        if self.config.sound_volume > 0 {
-            (self.sounds)(cue, self.config.sound_volume);
-        }
-    }
-
-    fn run_command(&mut self, command: Command, now: Instant) {
-        match command {
-            Command::Record(record) => {
-                self.last_receipt = self
-                    .journal
-                    .as_ref()
-                    .map(|journal| journal.record(record, self.clock.now_utc()));
-            }
-            Command::RequestQr { sale, attempt } => {
-                let request = QrRequest {
-                    sale,
-                    attempt,
-                    requested_at: now,
-                    expected_payee_vpa: self.expected_payee_vpa.clone(),
-                    recorded: self.last_receipt.take(),
-                };
-                let gateway = self.gateway.clone();
-                let outbox = self.outbox.clone();
-                self.request = Some(worker::spawn_request(
-                    &self.runtime,
-                    gateway,
-                    request,
-                    outbox,
-                ));
-            }
-            Command::StopRequest => self.request = None,
-            Command::Watch {
-                sale,
-                expires_in,
-                grace,
-            } => {
-                let since = self.clock.now_utc();
-                let watch = time::Duration::try_from(expires_in.saturating_add(grace)).ok();
-                let until = watch.and_then(|w| since.checked_add(w)).unwrap_or(since);
-                let watched = WatchedSale {
-                    sale,
-                    since,
-                    until,
-                    resumed: false,
-                };
-                self.watcher.watch(self.gateway.clone(), watched);
-            }
-            Command::Play(cue) => self.play(cue),
-            Command::ClearForm => {
-                self.form = SaleForm::default();
-                self.form_error = None;
-            }
-            Command::FocusAmount => self.focus_amount = true,
-            Command::Notice(text) => self.notice = Some(text),
-        }
-    }
-
-    /// Repaint only when something on screen will change: the countdown each whole second, the
-    /// Paid screen when it times out. The spinner asks for its own frames while waiting.
-    fn schedule_repaint(&self, ctx: &egui::Context, now: Instant) {
-        match self.flow.screen() {
-            Screen::ShowingQr(shown) => {
-                let remaining = shown.remaining(now);
-                let into_second =
-                    Duration::from_nanos((remaining.as_nanos() % 1_000_000_000) as u64);
-                let wait = if into_second.is_zero() {
-                    Duration::from_secs(1)
-                } else {
-                    into_second
-                };
-                ctx.request_repaint_after(wait);
-            }
-            Screen::Paid { since, .. } => {
-                let end = since.checked_add(PAID_SCREEN_TIME).unwrap_or(now);
-                ctx.request_repaint_after(end.saturating_duration_since(now));
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Refuses unless `typed` is the manager PIN, where one is set. A refusal is logged, the PIN never.
-fn check_manager_pin(store: &dyn SecretStore, typed: &str) -> Result<(), Vec<FieldError>> {
-    let refuse = |message: String| {
-        vec![FieldError {
-            field: Field::Pin,
-            message,
-        }]
-    };
-    match store.get(SecretName::ManagerPin) {
-        Ok(None) => Ok(()),
-        Ok(Some(pin)) if pin.expose() == typed.trim() => Ok(()),
-        Ok(Some(_)) => {
-            tracing::warn!("payment settings change refused: wrong manager PIN");
-            Err(refuse("Wrong manager PIN: nothing was saved.".to_owned()))
-        }
-        Err(e) => Err(refuse(e.to_string())),
     }
 }
 
 impl eframe::App for CounterApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_pass(ctx);
+    }
+
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.watcher.stop_all();
     }
 }

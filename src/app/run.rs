@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use super::{AppOptions, CounterApp};
 use crate::config::{self, Config};
 use crate::gateway::Gateway;
-use crate::{clock, data, journal, secrets, setup};
+use crate::{clock, data, journal, providers, secrets};
 
 /// How the window is asked to look on the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,19 +52,18 @@ struct Selling {
 
 /// The gateway the settings select, or training with the reason when they cannot sell.
 fn gateway_or_training(config: &Config, clock: &clock::SharedClock) -> anyhow::Result<Selling> {
-    match setup::gateway_from_config(config, &secrets::os_keyring, clock.clone()) {
+    match providers::from_config(config, &secrets::os_keyring, clock.clone()) {
         Ok(gateway) => Ok(Selling {
             gateway,
-            expected_payee_vpa: setup::expected_payee_vpa(config),
+            expected_payee_vpa: providers::expected_payee_vpa(config),
             problem: None,
         }),
         Err(e) => {
             let fallback = Config::default();
-            let gateway =
-                setup::gateway_from_config(&fallback, &secrets::os_keyring, clock.clone())?;
+            let gateway = providers::from_config(&fallback, &secrets::os_keyring, clock.clone())?;
             Ok(Selling {
                 gateway,
-                expected_payee_vpa: setup::expected_payee_vpa(&fallback),
+                expected_payee_vpa: providers::expected_payee_vpa(&fallback),
                 problem: Some(e.to_string()),
             })
         }

@@ -1,8 +1,11 @@
 //! Background work for the window: gateway requests, the journal's reads for the history screen,
-//! status checks and reconciliation, and picking up the payment watch after a restart. Each runs
-//! on the tokio runtime (or the journal's thread) and reports through the one event channel,
-//! which wakes the UI. Nothing here runs on the UI thread. Dropping a [`Task`] cancels it.
+//! status checks and reconciliation, picking up the payment watch after a restart, the keyring
+//! and the settings file for the settings panel, and the logo's file. Each runs on the tokio
+//! runtime (blocking work on its blocking threads, the journal on its own thread) and reports
+//! through the one event channel, which wakes the UI. Nothing here runs on the UI thread.
+//! Dropping a [`Task`] cancels it.
 
+use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
 
@@ -10,8 +13,10 @@ use time::{Date, OffsetDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
+use super::settings::{self, FieldError, SaveJob, Saved, SecretStatus, SecretsOpener};
 use crate::clock::SharedClock;
-use crate::domain::{PaidHow, SaleRef};
+use crate::config::Config;
+use crate::domain::{PaidHow, Picture, SaleRef};
 use crate::flow::{self, WatchReport};
 use crate::gateway::Gateway;
 use crate::journal::{SaleRecord, UNSETTLED_HORIZON, Writer};
@@ -20,13 +25,26 @@ use crate::sell::{self, QrRequest};
 use crate::watch::{WatchedSale, Watcher};
 
 /// Something that happened off the UI thread.
-#[derive(Debug)]
 pub enum AppEvent {
     /// For the flow.
     Flow(Box<flow::Event>),
     /// The history screen's day, read again (after a check or a reconciliation, with what it
     /// found).
     History(HistoryUpdate),
+    /// For the settings panel: which secrets are set, and whether the autostart entry is there.
+    PanelState {
+        secrets: SecretStatus,
+        autostart: Option<bool>,
+    },
+    /// A settings save finished.
+    SettingsSaved(Result<Box<Saved>, Vec<FieldError>>),
+    /// The logo's file was read.
+    Logo {
+        path: String,
+        picture: Result<Picture, String>,
+    },
+    /// Something to tell the cashier on the entry screen.
+    Notice(String),
 }
 
 /// A day of the journal, for the history screen.
@@ -237,4 +255,45 @@ fn history_problem(day: Date, problem: String) -> AppEvent {
         records: Err(problem),
         message: None,
     })
+}
+
+/// Reads what the settings panel shows about the keyring and the autostart entry.
+pub fn read_panel_state(
+    runtime: &Handle,
+    opener: SecretsOpener,
+    autostart_entry: Option<PathBuf>,
+    outbox: Outbox,
+) {
+    runtime.spawn_blocking(move || {
+        let autostart = autostart_entry.map(|path| crate::autostart::is_enabled(&path));
+        let secrets = settings::save::secret_status(&opener);
+        outbox.send(AppEvent::PanelState { secrets, autostart });
+    });
+}
+
+/// Saves the settings panel (the keyring, the file, the autostart entry).
+pub fn save_settings(runtime: &Handle, job: SaveJob, outbox: Outbox) {
+    runtime.spawn_blocking(move || {
+        let result = settings::save::run(job).map(Box::new);
+        outbox.send(AppEvent::SettingsSaved(result));
+    });
+}
+
+/// Writes `config` to `path` (F10's remembered place), then tells the cashier `what`.
+pub fn save_config(runtime: &Handle, path: PathBuf, config: Config, what: String, outbox: Outbox) {
+    runtime.spawn_blocking(move || {
+        let notice = match config.save(&path) {
+            Ok(()) => format!("{what}, remembered for the next start."),
+            Err(e) => format!("{what} (not remembered: {e})."),
+        };
+        outbox.send(AppEvent::Notice(notice));
+    });
+}
+
+/// Reads the shop's logo file.
+pub fn load_logo(runtime: &Handle, path: String, outbox: Outbox) {
+    runtime.spawn_blocking(move || {
+        let picture = crate::render::load_picture(std::path::Path::new(&path));
+        outbox.send(AppEvent::Logo { path, picture });
+    });
 }

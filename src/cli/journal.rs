@@ -9,7 +9,7 @@ use super::HistoryArgs;
 use crate::config::Config;
 use crate::domain::PaidHow;
 use crate::journal;
-use crate::{clock, data, reconcile, secrets, setup};
+use crate::{clock, data, providers, reconcile, secrets};
 
 /// Prints the sales of the days asked for, newest first, with totals.
 pub fn history(
@@ -57,7 +57,7 @@ pub fn reconcile(
 ) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
     let clock = clock::system();
-    let gateway = setup::gateway_from_config(&config, &secrets::os_keyring, clock.clone())?;
+    let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
     anyhow::ensure!(
         gateway.confirms_payment(),
         "{} cannot tell whether a payment arrived, so there is nothing to reconcile",

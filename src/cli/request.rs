@@ -23,7 +23,7 @@ use crate::gateway::Gateway;
 use crate::journal::Journal;
 use crate::sell::{self, QrRequest};
 use crate::watch::{WatchedSale, Watcher};
-use crate::{data, secrets, setup};
+use crate::{data, providers, secrets};
 
 /// Exit code of `request --wait` when the payment failed.
 const EXIT_FAILED: u8 = 3;
@@ -57,7 +57,7 @@ pub fn run(
     let config = Config::load(config_path)?;
     let journal = data::open_journal(data_dir, offset, false)?;
     let clock = clock::system();
-    let gateway = setup::gateway_from_config(&config, &secrets::os_keyring, clock.clone())?;
+    let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
     anyhow::ensure!(
         !args.wait || gateway.confirms_payment(),
         "{} cannot confirm payments, so --wait cannot tell when the money arrives; use the payu \
@@ -88,7 +88,7 @@ pub fn run(
         gateway,
         clock,
         runtime: &runtime,
-        expected_payee_vpa: setup::expected_payee_vpa(&config),
+        expected_payee_vpa: providers::expected_payee_vpa(&config),
         watcher,
         ended: None,
         paid: None,
@@ -172,15 +172,7 @@ impl Headless<'_> {
                 grace,
             } => {
                 if let Some(watcher) = &self.watcher {
-                    let since = self.clock.now_utc();
-                    let watch = time::Duration::try_from(expires_in.saturating_add(grace)).ok();
-                    let until = watch.and_then(|w| since.checked_add(w)).unwrap_or(since);
-                    let watched = WatchedSale {
-                        sale,
-                        since,
-                        until,
-                        resumed: false,
-                    };
+                    let watched = WatchedSale::shown(sale, self.clock.now_utc(), expires_in, grace);
                     watcher.watch(self.gateway.clone(), watched);
                 }
                 Ok(None)

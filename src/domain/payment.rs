@@ -527,176 +527,181 @@ mod tests {
         }
     }
 
-    /// Every answer shape we know of, and what it must mean for a ₹500 sale.
+    /// Every answer shape we know of (PayU's docs and answers, and the ones that broke PAID
+    /// before), and what each must mean for a ₹500 sale. `REF` stands for the sale's reference.
+    const SHAPES: &[(&str, &str)] = &[
+        // PayU's check_bqr_txn_status result and verify_payment details, as documented.
+        (
+            r#"{"txnid":"REF","status":"success","unmappedstatus":"captured","amount":"500.00","mihpayid":"403993715521937565","bank_ref_num":"612345678901","field3":"c@okicici"}"#,
+            "paid",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amt":"500.00","transaction_amount":"500.00","bank_ref_num":612345678901,"mihpayid":403993715521937565}"#,
+            "paid",
+        ),
+        (r#"{"txnid":"REF","status":"SUCCESS","amount":500}"#, "paid"),
+        (
+            r#"{"txnid":"REF","status":" Success ","amount":"500.000"}"#,
+            "paid",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":500.00}"#,
+            "paid",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"500.00","net_amount_debit":"502.36"}"#,
+            "paid",
+        ),
+        (
+            r#"{"txnid":"REF","Status":"success","amount":"500.00","status":"success"}"#,
+            "paid",
+        ),
+        // Pending, in every way PayU says it.
+        (r#"{"status":"pending","error":"E000"}"#, "pending"),
+        (r#"{"txnid":"REF","status":"Not Found"}"#, "pending"),
+        (
+            r#"{"txnid":"REF","status":"pending","unmappedstatus":"in progress"}"#,
+            "pending",
+        ),
+        (
+            r#"{"txnid":"REF","status":"pending","unmappedstatus":"auth"}"#,
+            "pending",
+        ),
+        // Failures.
+        (
+            r#"{"txnid":"REF","status":"failure","unmappedstatus":"failed","error":"E231","amount":"500.00"}"#,
+            "failed",
+        ),
+        (
+            r#"{"txnid":"REF","status":"failure","unmappedstatus":"userCancelled"}"#,
+            "failed",
+        ),
+        (r#"{"txnid":"REF","status":"failed"}"#, "failed"),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"50.00"}"#,
+            "failed",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"5000"}"#,
+            "failed",
+        ),
+        // Unreadable, unknown or contradictory: never paid.
+        (
+            r#"{"txnid":"REF","status":"success","amount":"50.005"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"1,000.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":1e21}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"5e2"}"#,
+            "unknown",
+        ),
+        (r#"{"txnid":"REF","status":"success"}"#, "unknown"),
+        (
+            r#"{"txnid":"REF","status":"success","amount":null}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":{"value":"500.00"}}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":["500.00"]}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amt":"500.00","transaction_amount":"50.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"500.00","amount":"5.00"}"#,
+            "unknown",
+        ),
+        (r#"{"txnid":"REF","status":1,"amount":"500.00"}"#, "unknown"),
+        (
+            r#"{"txnid":"REF","status":"1","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (r#"{"txnid":"REF","status":0,"amount":"500.00"}"#, "unknown"),
+        (
+            r#"{"txnid":"REF","status":"0","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":true,"amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"not successful","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"Transaction Unsuccessful","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"successfully failed","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"unsuccess","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","msg":"Transaction Successful","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","unmappedstatus":"bounced","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","unmappedstatus":"pending","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","status":"failure","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"failure","unmappedstatus":"captured"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"OTHER","status":"success","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (r#"{"txnid":"OTHER","status":"failure"}"#, "unknown"),
+        (
+            r#"{"txnid":"REF","transactionId":"OTHER","status":"success","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":12345,"status":"success","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (r#"{"status":"success","amount":"500.00"}"#, "unknown"),
+        (r#"{"amount":"500.00"}"#, "unknown"),
+        (r#"{}"#, "unknown"),
+    ];
+
     #[test]
     fn every_known_answer_shape_is_decided_fail_closed() {
-        let paid = "paid";
-        let failed = "failed";
-        let pending = "pending";
-        let unknown = "unknown";
-        let cases: &[(&str, &str)] = &[
-            // PayU's check_bqr_txn_status result and verify_payment details, as documented.
-            (
-                r#"{"txnid":"REF","status":"success","unmappedstatus":"captured","amount":"500.00","mihpayid":"403993715521937565","bank_ref_num":"612345678901","field3":"c@okicici"}"#,
-                paid,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amt":"500.00","transaction_amount":"500.00","bank_ref_num":612345678901,"mihpayid":403993715521937565}"#,
-                paid,
-            ),
-            (r#"{"txnid":"REF","status":"SUCCESS","amount":500}"#, paid),
-            (
-                r#"{"txnid":"REF","status":" Success ","amount":"500.000"}"#,
-                paid,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":500.00}"#,
-                paid,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"500.00","net_amount_debit":"502.36"}"#,
-                paid,
-            ),
-            (
-                r#"{"txnid":"REF","Status":"success","amount":"500.00","status":"success"}"#,
-                paid,
-            ),
-            // Pending, in every way PayU says it.
-            (r#"{"status":"pending","error":"E000"}"#, pending),
-            (r#"{"txnid":"REF","status":"Not Found"}"#, pending),
-            (
-                r#"{"txnid":"REF","status":"pending","unmappedstatus":"in progress"}"#,
-                pending,
-            ),
-            (
-                r#"{"txnid":"REF","status":"pending","unmappedstatus":"auth"}"#,
-                pending,
-            ),
-            // Failures.
-            (
-                r#"{"txnid":"REF","status":"failure","unmappedstatus":"failed","error":"E231","amount":"500.00"}"#,
-                failed,
-            ),
-            (
-                r#"{"txnid":"REF","status":"failure","unmappedstatus":"userCancelled"}"#,
-                failed,
-            ),
-            (r#"{"txnid":"REF","status":"failed"}"#, failed),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"50.00"}"#,
-                failed,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"5000"}"#,
-                failed,
-            ),
-            // Unreadable, unknown or contradictory: never paid.
-            (
-                r#"{"txnid":"REF","status":"success","amount":"50.005"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"1,000.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":1e21}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"5e2"}"#,
-                unknown,
-            ),
-            (r#"{"txnid":"REF","status":"success"}"#, unknown),
-            (
-                r#"{"txnid":"REF","status":"success","amount":null}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":{"value":"500.00"}}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":["500.00"]}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amt":"500.00","transaction_amount":"50.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","amount":"500.00","amount":"5.00"}"#,
-                unknown,
-            ),
-            (r#"{"txnid":"REF","status":1,"amount":"500.00"}"#, unknown),
-            (r#"{"txnid":"REF","status":"1","amount":"500.00"}"#, unknown),
-            (r#"{"txnid":"REF","status":0,"amount":"500.00"}"#, unknown),
-            (r#"{"txnid":"REF","status":"0","amount":"500.00"}"#, unknown),
-            (
-                r#"{"txnid":"REF","status":true,"amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"not successful","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"Transaction Unsuccessful","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"successfully failed","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"unsuccess","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","msg":"Transaction Successful","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","unmappedstatus":"bounced","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","unmappedstatus":"pending","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"success","status":"failure","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"REF","status":"failure","unmappedstatus":"captured"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":"OTHER","status":"success","amount":"500.00"}"#,
-                unknown,
-            ),
-            (r#"{"txnid":"OTHER","status":"failure"}"#, unknown),
-            (
-                r#"{"txnid":"REF","transactionId":"OTHER","status":"success","amount":"500.00"}"#,
-                unknown,
-            ),
-            (
-                r#"{"txnid":12345,"status":"success","amount":"500.00"}"#,
-                unknown,
-            ),
-            (r#"{"status":"success","amount":"500.00"}"#, unknown),
-            (r#"{"amount":"500.00"}"#, unknown),
-            (r#"{}"#, unknown),
-        ];
+        let cases = SHAPES;
         for (json, want) in cases {
             let json = json.replace("REF", REF);
             let got = decide_text(&json, 500);
             let kind = match &got {
-                PaymentStatus::Paid(_) => paid,
-                PaymentStatus::Failed { .. } => failed,
-                PaymentStatus::Pending => pending,
-                PaymentStatus::Unknown { .. } => unknown,
+                PaymentStatus::Paid(_) => "paid",
+                PaymentStatus::Failed { .. } => "failed",
+                PaymentStatus::Pending => "pending",
+                PaymentStatus::Unknown { .. } => "unknown",
             };
             assert_eq!(kind, *want, "{json} → {got:?}");
         }

@@ -34,7 +34,7 @@ fn grant(expires: Duration) -> QrGrant {
 }
 
 fn ready(sale: &Sale, attempt: u64, expires: Duration, requested_at: Instant) -> Event {
-    let qr = crate::vetting::vet(sale, grant(expires), None).expect("valid payload");
+    let qr = crate::verified_qr::verify_qr(sale, grant(expires), None).expect("valid payload");
     Event::QrReady {
         attempt,
         qr: Box::new(qr),

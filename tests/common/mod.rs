@@ -26,7 +26,14 @@ pub fn harness(app: CounterApp, size: [f32; 2]) -> Harness<'static, CounterApp> 
     let mut harness = Harness::builder()
         .with_size(size)
         .with_context_setup(CounterApp::install_style)
-        .build_ui_state(|ui, app: &mut CounterApp| app.show(ui), app);
+        .build_ui_state(
+            |ui, app: &mut CounterApp| {
+                // As eframe does: the logic, then the ui.
+                app.logic_pass(ui.ctx());
+                app.show(ui);
+            },
+            app,
+        );
     harness.run_steps(2);
     harness
 }
@@ -51,9 +58,18 @@ pub fn wait_until(
     what: &str,
     done: impl Fn(&CounterApp) -> bool,
 ) {
+    wait_for(harness, what, |h| done(h.state()));
+}
+
+/// Like [`wait_for_screen`], for anything the harness can see (the screen, the app, files).
+pub fn wait_for(
+    harness: &mut Harness<'static, CounterApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, CounterApp>) -> bool,
+) {
     loop {
         harness.run_steps(1);
-        if done(harness.state()) {
+        if done(harness) {
             harness.run_steps(2);
             return;
         }
@@ -94,6 +110,22 @@ pub fn png_of(payload: &str) -> Vec<u8> {
         )
         .expect("PNG into memory");
     bytes
+}
+
+/// The training gateway answering after `delay` on `clock` (zero: at once).
+pub fn training(
+    clock: &ManualClock,
+    delay: Duration,
+) -> std::sync::Arc<counterqr::gateway::training::TrainingGateway> {
+    use counterqr::gateway::training::{TrainingGateway, TrainingSettings};
+    std::sync::Arc::new(TrainingGateway::new(
+        TrainingSettings {
+            min_delay: delay,
+            max_delay: delay,
+            ..TrainingSettings::default()
+        },
+        clock.shared(),
+    ))
 }
 
 /// A sale of `rupees` with a new reference and no customer details.

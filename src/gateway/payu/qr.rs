@@ -46,7 +46,7 @@ pub fn read_qr_answer(
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("image/"));
     if (200..300).contains(&answer.status) && (by_type || render::looks_like_image(&answer.raw)) {
         let (payload, picture) = qr_from_image(&answer.raw).map_err(bad)?;
-        return grant(payload, Some(picture), vec![], settings, sale, now);
+        return make_grant(payload, Some(picture), vec![], settings, sale, now);
     }
     check_envelope(answer)?;
     let json: Value = serde_json::from_str(&answer.body)
@@ -75,7 +75,7 @@ pub fn read_qr_answer(
             Some((k.to_owned(), text))
         })
         .collect();
-    grant(payload, picture, ids, settings, sale, now)
+    make_grant(payload, picture, ids, settings, sale, now)
 }
 
 /// The QR's text, and PayU's picture where it sent one, from a field of its answer: the text
@@ -118,7 +118,7 @@ fn qr_from_image(bytes: &[u8]) -> Result<(String, Picture), String> {
     Ok((payload, picture))
 }
 
-fn grant(
+fn make_grant(
     payload: String,
     picture: Option<Picture>,
     mut gateway_ids: Vec<(String, String)>,

@@ -49,7 +49,7 @@ pub enum NotShown {
 /// Checks `grant`'s payload against `sale` (and the shop's VPA, where known) and encodes it.
 /// A refusal is logged here, with the payload (which is what the customer would have scanned,
 /// never a secret), so the caller only has to show the message.
-pub fn vet(
+pub fn verify_qr(
     sale: &Sale,
     grant: QrGrant,
     expected_payee_vpa: Option<&str>,
@@ -126,19 +126,19 @@ mod tests {
         let good = "upi://pay?pa=real@okaxis&am=5.00";
         let mut matching = grant(good);
         matching.picture = Some(png(good));
-        assert!(vet(&sale(5), matching, None).is_ok());
+        assert!(verify_qr(&sale(5), matching, None).is_ok());
         // The text says ₹5 but the picture a customer would scan says ₹50: refused.
         let mut mismatched = grant(good);
         mismatched.picture = Some(png("upi://pay?pa=real@okaxis&am=50.00"));
         assert!(matches!(
-            vet(&sale(5), mismatched, None),
+            verify_qr(&sale(5), mismatched, None),
             Err(NotShown::PictureMismatch)
         ));
     }
 
     #[test]
     fn payee_shown_is_the_one_in_the_payload() {
-        let ready = vet(
+        let ready = verify_qr(
             &sale(5),
             grant("upi://pay?pa=real@okaxis&pn=Real%20Shop&am=5.00"),
             None,
@@ -146,28 +146,29 @@ mod tests {
         .expect("valid");
         assert_eq!(ready.payee_name(), "Real Shop");
         assert_eq!(ready.payee_vpa(), Some("real@okaxis"));
-        let unnamed = vet(&sale(5), grant("upi://pay?pa=real@okaxis&am=5"), None).expect("valid");
+        let unnamed =
+            verify_qr(&sale(5), grant("upi://pay?pa=real@okaxis&am=5"), None).expect("valid");
         assert_eq!(unnamed.payee_name(), "Gateway's name");
     }
 
     #[test]
     fn the_payload_is_encoded_byte_for_byte() {
         let payload = "upi://pay?pa=shop@axisbank&pn=ABPYM INFOMATIC&am=500.00&cu=INR";
-        let ready = vet(&sale(500), grant(payload), None).expect("valid");
+        let ready = verify_qr(&sale(500), grant(payload), None).expect("valid");
         assert_eq!(ready.matrix, QrMatrix::encode(payload).expect("encodable"));
         assert_eq!(ready.grant.payload, payload, "never re-encoded or cleaned");
     }
 
     #[test]
     fn refusals_carry_the_reason() {
-        let wrong = vet(&sale(5), grant("upi://pay?pa=a@bc&am=50.00"), None);
+        let wrong = verify_qr(&sale(5), grant("upi://pay?pa=a@bc&am=50.00"), None);
         assert!(matches!(
             wrong,
             Err(NotShown::Payload(PayloadError::WrongAmount { .. }))
         ));
         let too_long = format!("upi://pay?pa=a@bc&am=5.00&tn={}", "x".repeat(4000));
         assert!(matches!(
-            vet(&sale(5), grant(&too_long), None),
+            verify_qr(&sale(5), grant(&too_long), None),
             Err(NotShown::Render(_))
         ));
     }

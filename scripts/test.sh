@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, CLI and gateway integration tests, the GUI through egui_kittest,
 # the keyring commands against a real (private) Secret Service, and the real binary under Xvfb.
-# Needs xvfb, xdotool, imagemagick, zbar-tools, dbus, gnome-keyring, libsecret-tools (.ci/run
-# installs them on Debian).
+# Installs what the tests need first (saying what), then runs them in a private D-Bus session
+# with its own unlocked keyring, so nothing touches the user's own keyring and no daemon
+# outlives the run. Arguments go to `cargo test`, e.g. `bash scripts/test.sh --test payu`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -z "${COUNTERQR_TEST_SESSION:-}" ]; then
-    # A private D-Bus session and keyring for this run: nothing touches the user's own keyring,
-    # and no daemon outlives the run.
+    bash scripts/deps.sh build test
     XDG_RUNTIME_DIR=$(mktemp -d)
     XDG_DATA_HOME=$(mktemp -d)
     export XDG_RUNTIME_DIR XDG_DATA_HOME COUNTERQR_TEST_SESSION=1

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::provider::{PAYU_PRODUCTION_URL, PAYU_TEST_URL};
-use crate::domain::url::check_base_url;
 use crate::domain::{OutputType, ProviderId, QrType};
+
+pub mod rules;
+
+pub use rules::{Problem, Setting};
 
 /// The settings file's name inside the platform config directory.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
@@ -265,9 +268,6 @@ impl PayuConfig {
     }
 }
 
-/// The range allowed for any QR expiry setting, in seconds.
-pub const EXPIRY_SECS_RANGE: std::ops::RangeInclusive<u64> = 30..=3600;
-
 /// Why the settings could not be used. The text says which file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -319,9 +319,9 @@ impl Config {
             path: path.to_path_buf(),
             message: e.message().to_owned(),
         })?;
-        config.validate().map_err(|message| ConfigError::Invalid {
+        config.validate().map_err(|problems| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message,
+            message: describe(&problems),
         })?;
         Ok(config)
     }
@@ -331,9 +331,9 @@ impl Config {
     /// never half of one. A file that exists but does not read as valid settings (corrupt, or from
     /// another version) is reported and left alone, never overwritten.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
-        self.validate().map_err(|message| ConfigError::Invalid {
+        self.validate().map_err(|problems| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message,
+            message: describe(&problems),
         })?;
         Self::load(path)?;
         let write_error = |source| ConfigError::Write {
@@ -353,130 +353,12 @@ impl Config {
         tracing::info!(path = %path.display(), provider = self.provider.as_str(), "settings saved");
         Ok(())
     }
-
-    /// Checks ranges that TOML's types cannot express.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(1..=1_00_00_000).contains(&self.max_amount_rupees) {
-            return Err(format!(
-                "max_amount_rupees = {} is outside 1..=10000000 (one crore)",
-                self.max_amount_rupees
-            ));
-        }
-        if !EXPIRY_SECS_RANGE.contains(&self.max_qr_life_secs) {
-            return Err(format!(
-                "max_qr_life_secs = {} is outside 30..=3600 seconds",
-                self.max_qr_life_secs
-            ));
-        }
-        if self.late_payment_grace_secs > 3600 {
-            return Err(format!(
-                "late_payment_grace_secs = {} is above 3600 seconds",
-                self.late_payment_grace_secs
-            ));
-        }
-        if self.sound_volume > 100 {
-            return Err(format!(
-                "sound_volume = {} is above 100 (0 is mute)",
-                self.sound_volume
-            ));
-        }
-        for (key, secs) in [
-            ("training.expiry_secs", self.training.expiry_secs),
-            ("upi.expiry_secs", self.upi.expiry_secs),
-            ("payu.expiry_secs", self.payu.expiry_secs),
-        ] {
-            if !EXPIRY_SECS_RANGE.contains(&secs) {
-                return Err(format!(
-                    "{key} = {secs} is outside {}..={} seconds",
-                    EXPIRY_SECS_RANGE.start(),
-                    EXPIRY_SECS_RANGE.end()
-                ));
-            }
-        }
-        let expected = self.expected_payee_vpa.trim();
-        if !expected.is_empty() && !crate::domain::upi::is_valid_vpa(expected) {
-            return Err(format!(
-                "expected_payee_vpa = \"{expected}\" is not a UPI ID like myshop@okaxis"
-            ));
-        }
-        self.validate_oqpay()?;
-        self.validate_payu()?;
-        if self.training.max_delay_ms > 60_000 {
-            return Err(format!(
-                "training.max_delay_ms = {} is above 60000 (a minute)",
-                self.training.max_delay_ms
-            ));
-        }
-        if self.training.min_delay_ms > self.training.max_delay_ms {
-            return Err("training.min_delay_ms is above training.max_delay_ms".to_owned());
-        }
-        Ok(())
-    }
 }
 
-impl Config {
-    fn validate_payu(&self) -> Result<(), String> {
-        let p = &self.payu;
-        if p.environment == PayuEnvironment::Custom {
-            check_base_url(&p.base_url).map_err(|e| format!("payu.base_url: {e}"))?;
-        }
-        let vpa = p.merchant_vpa.trim();
-        if !vpa.is_empty() && !crate::domain::upi::is_valid_vpa(vpa) {
-            return Err(format!(
-                "payu.merchant_vpa = \"{vpa}\" is not a UPI ID like myshop.payu@hdfcbank"
-            ));
-        }
-        let pin = p.qr_pin_code.trim();
-        if !pin.is_empty() && !crate::domain::invoice::is_pin_code(pin) {
-            return Err(format!("payu.qr_pin_code = \"{pin}\" must be 6 digits"));
-        }
-        let upi_only = [&p.purpose, &p.ref_url, &p.category];
-        if p.qr_type != QrType::Upi && upi_only.iter().any(|v| !v.trim().is_empty()) {
-            return Err(
-                "payu.purpose, payu.ref_url and payu.category go only into UPI QRs: set \
-                 payu.qr_type = \"upi\" or leave them empty"
-                    .to_owned(),
-            );
-        }
-        let ref_url = p.ref_url.trim();
-        if !ref_url.is_empty() {
-            let parsed = url::Url::parse(ref_url)
-                .map_err(|_| format!("payu.ref_url = \"{ref_url}\" is not a web address"))?;
-            if !matches!(parsed.scheme(), "https" | "http") {
-                return Err(format!("payu.ref_url = \"{ref_url}\" is not a web address"));
-            }
-            if !matches!(p.category.trim(), "01" | "02") {
-                return Err(
-                    "payu.category must be 01 (advertisement) or 02 (invoice) when payu.ref_url \
-                     is set"
-                        .to_owned(),
-                );
-            }
-        } else if !p.category.trim().is_empty() {
-            return Err("payu.category is set but payu.ref_url is empty".to_owned());
-        }
-        if !(1..=60).contains(&p.connect_timeout_secs) || !(1..=120).contains(&p.timeout_secs) {
-            return Err("payu timeouts must be 1–60 s (connect) and 1–120 s (total)".to_owned());
-        }
-        Ok(())
-    }
-
-    fn validate_oqpay(&self) -> Result<(), String> {
-        let o = &self.oqpay;
-        check_base_url(&o.base_url).map_err(|e| format!("oqpay.base_url: {e}"))?;
-        if !(1..=60).contains(&o.connect_timeout_secs) || !(1..=120).contains(&o.timeout_secs) {
-            return Err("oqpay timeouts must be 1–60 s (connect) and 1–120 s (total)".to_owned());
-        }
-        let mobile = o.default_customer_mobile.trim();
-        if !mobile.is_empty() && crate::domain::customer::normalise_mobile(mobile).is_none() {
-            return Err("oqpay.default_customer_mobile is not a 10-digit Indian mobile".to_owned());
-        }
-        let email = o.default_customer_email.trim();
-        if !email.is_empty() && !crate::domain::customer::is_email(email) {
-            return Err("oqpay.default_customer_email is not an e-mail address".to_owned());
-        }
-        Ok(())
-    }
+/// Problems as one line for a message about the file.
+fn describe(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+    lines.join("; ")
 }
 
 #[cfg(test)]
@@ -562,6 +444,7 @@ expiry_secs = 120
         assert_eq!(Config::load(&path).expect("load"), config);
         config.provider = ProviderId::Upi;
         config.upi.vpa = "shop@okaxis".into();
+        config.upi.payee_name = "Sharma Stores".into();
         config.save(&path).expect("second save");
         assert_eq!(Config::load(&path).expect("load").provider, ProviderId::Upi);
         let leftovers = std::fs::read_dir(path.parent().expect("dir"))

@@ -18,11 +18,16 @@ use crate::secrets::{SecretError, SecretStore};
 
 /// The gateway the settings select. `secrets` opens the secret store; it is called only for
 /// providers that need one.
-pub fn gateway_from_config(
+pub fn from_config(
     config: &Config,
     secrets: &dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError>,
     clock: SharedClock,
 ) -> Result<Arc<dyn Gateway>, GatewayError> {
+    // The settings' rules, checked in their one place, before any gateway is made of them.
+    config.validate().map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        GatewayError::Config(lines.join("; "))
+    })?;
     let max_amount = Paise::from_rupees(config.max_amount_rupees);
     let max_qr_life = Duration::from_secs(config.max_qr_life_secs);
     Ok(match config.provider {
@@ -137,7 +142,7 @@ mod tests {
 
     #[test]
     fn fresh_config_gives_training() {
-        let gateway = gateway_from_config(&Config::default(), &no_keyring, crate::clock::system())
+        let gateway = from_config(&Config::default(), &no_keyring, crate::clock::system())
             .expect("training needs nothing");
         assert!(gateway.is_training());
         assert_eq!(gateway.max_amount(), Paise::from_rupees(1_00_000));
@@ -149,7 +154,7 @@ mod tests {
             provider: ProviderId::Upi,
             ..Config::default()
         };
-        let err = gateway_from_config(&config, &no_keyring, crate::clock::system())
+        let err = from_config(&config, &no_keyring, crate::clock::system())
             .err()
             .expect("no VPA set");
         assert!(matches!(err, GatewayError::Config(_)), "{err}");

@@ -1,0 +1,86 @@
+//! Saving the panel, off the UI thread: the logo is read, the manager PIN checked where the
+//! change needs it, the new settings must make a working gateway, then the secrets go to the
+//! keyring, the file is written (atomically) and the autostart entry follows. Any failure saves
+//! nothing more and names the field.
+
+use super::form::{Field, FieldError, needs_pin};
+use super::{SaveJob, Saved, SecretStatus, SecretsOpener};
+use crate::providers;
+use crate::secrets::{SecretName, SecretStore};
+
+/// Reads which secrets are set (never their values).
+pub fn secret_status(opener: &SecretsOpener) -> SecretStatus {
+    match opener().and_then(|store| store.status()) {
+        Ok(status) => SecretStatus::Known(status),
+        Err(e) => SecretStatus::Unreadable(e.to_string()),
+    }
+}
+
+/// Carries out a save.
+pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
+    let path = job
+        .path
+        .as_ref()
+        .filter(|_| !job.file_problem)
+        .ok_or_else(|| FieldError::whole("The settings file cannot be written: see above."))?;
+    let logo = job.new.shop_logo.trim();
+    if !logo.is_empty()
+        && let Err(problem) = crate::render::load_picture(std::path::Path::new(logo))
+    {
+        return Err(vec![FieldError::new(Field::ShopLogo, problem)]);
+    }
+    if needs_pin(&job.old, &job.new, !job.secrets.is_empty()) {
+        let store = (job.secrets_opener)().map_err(|e| {
+            FieldError::whole(format!(
+                "{e} The manager PIN cannot be checked, so payment settings cannot change."
+            ))
+        })?;
+        check_manager_pin(store.as_ref(), job.pin.expose())?;
+    }
+    let gateway = providers::from_config(&job.new, &*job.secrets_opener, job.clock.clone())
+        .map_err(|e| FieldError::whole(e.to_string()))?;
+    if !job.secrets.is_empty() {
+        let store = (job.secrets_opener)().map_err(|e| FieldError::whole(e.to_string()))?;
+        for (name, value) in &job.secrets {
+            store
+                .set(*name, value)
+                .map_err(|e| vec![FieldError::new(Field::Secret(*name), e.to_string())])?;
+        }
+    }
+    job.new
+        .save(path)
+        .map_err(|e| FieldError::whole(e.to_string()))?;
+    if let Some((wanted, entry, program)) = &job.autostart
+        && *wanted != crate::autostart::is_enabled(entry)
+    {
+        let changed = if *wanted {
+            crate::autostart::enable(entry, program)
+        } else {
+            crate::autostart::disable(entry)
+        };
+        changed.map_err(|e| {
+            FieldError::whole(format!(
+                "The settings were saved, but the autostart entry {} could not be changed: {e}",
+                entry.display()
+            ))
+        })?;
+    }
+    Ok(Saved {
+        config: job.new,
+        gateway,
+    })
+}
+
+/// Refuses unless `typed` is the manager PIN, where one is set. A refusal is logged, the PIN never.
+fn check_manager_pin(store: &dyn SecretStore, typed: &str) -> Result<(), Vec<FieldError>> {
+    let refuse = |message: String| vec![FieldError::new(Field::Pin, message)];
+    match store.get(SecretName::ManagerPin) {
+        Ok(None) => Ok(()),
+        Ok(Some(pin)) if pin.expose() == typed.trim() => Ok(()),
+        Ok(Some(_)) => {
+            tracing::warn!("payment settings change refused: wrong manager PIN");
+            Err(refuse("Wrong manager PIN: nothing was saved.".to_owned()))
+        }
+        Err(e) => Err(refuse(e.to_string())),
+    }
+}
