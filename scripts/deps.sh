@@ -28,6 +28,7 @@ for purpose in "$@"; do
             add "an X server, typing and screenshots for the end-to-end tests" \
                 xvfb xdotool imagemagick
             add "reading QR codes back from screenshots" zbar-tools
+            add "calling the sales API as billing software would" curl
             add "a private D-Bus session and Secret Service keyring for the keyring tests" \
                 dbus gnome-keyring libsecret-tools
             ;;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::domain::{PaidDetails, PaidHow, ProviderId, Record, Sale, SaleRef, Source};
+use crate::domain::{PaidDetails, PaidHow, ProviderId, Record, Sale, SaleRef};
 use crate::verified_qr::ReadyQr;
 
 /// A sound the till plays.
@@ -51,8 +51,6 @@ pub struct FlowSettings {
     pub confirms_payment: bool,
     /// How long after a QR's expiry its payment is still watched for.
     pub grace: Duration,
-    /// Where sales typed at this till come from.
-    pub source: Source,
 }
 
 /// A QR on screen: the sale, what the gateway issued, and when it stops being valid.
@@ -113,6 +111,11 @@ impl Screen {
             | Self::Failed { sale, .. } => Some(sale),
             Self::ShowingQr(shown) => Some(&shown.sale),
         }
+    }
+
+    /// Whether a sale is in progress: a QR being asked for or on show. Nothing else may start.
+    pub fn is_open(&self) -> bool {
+        matches!(self, Self::Requesting { .. } | Self::ShowingQr(_))
     }
 
     /// Whether the screen is about the sale `reference`.
@@ -262,7 +265,6 @@ impl Flow {
             Command::Record(Record::Requested {
                 sale: sale.clone(),
                 provider: self.settings.provider,
-                source: self.settings.source,
             }),
             Command::RequestQr {
                 sale: sale.clone(),
@@ -366,7 +368,14 @@ impl Flow {
     fn transition(&mut self, screen: Screen, event: Event, now: Instant) -> (Screen, Vec<Command>) {
         use Command::{ClearForm, FocusAmount, Notice, Play, StopRequest};
         match (screen, event) {
-            (Screen::Entry, Event::Submit(sale)) => self.request(sale),
+            // A new sale from Entry, or over a sale that is over (its watch, if any, goes on).
+            (
+                Screen::Entry
+                | Screen::Paid { .. }
+                | Screen::Expired { .. }
+                | Screen::Failed { .. },
+                Event::Submit(sale),
+            ) => self.request(sale),
 
             (
                 Screen::Requesting { sale, attempt },

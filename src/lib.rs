@@ -5,6 +5,7 @@
 //! every open sale; `journal` records each step; `app` is the egui window; `cli` is the command
 //! line that shares the same core. ARCHITECTURE.md draws the layers.
 
+pub mod api;
 pub mod app;
 pub mod autostart;
 pub mod cli;

@@ -20,15 +20,18 @@ pub enum SecretName {
     OqpayRegistrationId,
     /// The manager PIN that guards payment settings.
     ManagerPin,
+    /// The token billing software sends to the local sales API.
+    ApiToken,
 }
 
 impl SecretName {
     /// Every secret, in the order they are listed.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::PayuKey,
         Self::PayuSalt,
         Self::OqpayRegistrationId,
         Self::ManagerPin,
+        Self::ApiToken,
     ];
 
     /// The name on the command line and in the keyring (`username` attribute).
@@ -38,6 +41,7 @@ impl SecretName {
             Self::PayuSalt => "payu-salt",
             Self::OqpayRegistrationId => "oqpay-registration-id",
             Self::ManagerPin => "manager-pin",
+            Self::ApiToken => "api-token",
         }
     }
 
@@ -48,6 +52,7 @@ impl SecretName {
             Self::PayuSalt => "PayU merchant salt",
             Self::OqpayRegistrationId => "OQPay registration ID",
             Self::ManagerPin => "manager PIN for payment settings",
+            Self::ApiToken => "token of the billing software's API",
         }
     }
 }

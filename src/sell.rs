@@ -94,3 +94,41 @@ async fn already_paid(gateway: &dyn Gateway, sale: &Sale, attempt: u64, said: &s
         ),
     }
 }
+
+/// What to do with a sale billing software sends under a bill reference the journal may know:
+/// one bill is one sale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BillDecision {
+    /// A bill never seen: a new sale.
+    New,
+    /// The bill's sale is open (its QR asked for or shown) or paid: answer it, ask nothing.
+    Answer(Box<crate::journal::SaleRecord>),
+    /// The bill's sale ended unpaid: a new QR for that same sale (its reference reused).
+    Again(Box<Sale>),
+    /// The bill is known with another amount.
+    Conflict,
+}
+
+/// Decides what a bill of `amount` means, given what the journal knows of its reference.
+pub fn decide_bill(
+    amount: crate::domain::Paise,
+    known: Option<crate::journal::SaleRecord>,
+) -> BillDecision {
+    use crate::domain::Outcome;
+    let Some(record) = known else {
+        return BillDecision::New;
+    };
+    if record.amount != amount {
+        return BillDecision::Conflict;
+    }
+    match record.outcome {
+        Outcome::Paid | Outcome::Requested | Outcome::Shown => {
+            BillDecision::Answer(Box::new(record))
+        }
+        Outcome::Expired
+        | Outcome::NotPaid
+        | Outcome::Failed
+        | Outcome::Cancelled
+        | Outcome::Interrupted => BillDecision::Again(Box::new(record.to_sale())),
+    }
+}

@@ -300,3 +300,56 @@ fn the_wgpu_renderer_needs_a_build_with_it() {
     let bad = env.run(&["--renderer", "vulkan"]);
     assert_eq!(bad.status.code(), Some(2), "not a renderer");
 }
+
+#[test]
+fn one_bill_is_one_sale_and_history_finds_it_by_bill() {
+    let env = Env::new(FAST_TRAINING);
+    let first = env.run(&["request", "--amount", "321", "--bill", "INV-7", "--json"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let first: serde_json::Value = serde_json::from_str(&stdout(&first)).expect("json");
+    let reference = first["sale_reference"]
+        .as_str()
+        .expect("reference")
+        .to_owned();
+
+    // The same bill again while its QR is open: the same sale, no new QR.
+    let again = env.run(&["request", "--amount", "321", "--bill", "INV-7", "--json"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let again: serde_json::Value = serde_json::from_str(&stdout(&again)).expect("json");
+    assert_eq!(
+        again["sale_reference"].as_str(),
+        Some(reference.as_str()),
+        "{again}"
+    );
+    assert_eq!(
+        again["via"], "journal",
+        "answered from the journal: {again}"
+    );
+    assert_eq!(again["status"], "showing", "{again}");
+
+    let conflict = env.run(&["request", "--amount", "400", "--bill", "INV-7"]);
+    assert_eq!(conflict.status.code(), Some(1));
+    assert!(
+        stderr(&conflict).contains("another amount"),
+        "{}",
+        stderr(&conflict)
+    );
+    let bad = env.run(&["request", "--amount", "400", "--bill", ""]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stdout(&bad).is_empty(), "nothing sold");
+
+    let found = env.run(&["history", "--bill", "INV-7"]);
+    assert!(found.status.success(), "{}", stderr(&found));
+    assert!(stdout(&found).contains(&reference), "{}", stdout(&found));
+    assert!(stdout(&found).contains("INV-7"), "{}", stdout(&found));
+    let csv = env.run(&["history", "--csv"]);
+    let row = stdout(&csv)
+        .lines()
+        .find(|l| l.contains(&reference))
+        .map(str::to_owned)
+        .expect("listed");
+    assert!(row.contains("INV-7"), "{row}");
+    let unknown = env.run(&["history", "--bill", "INV-404"]);
+    assert!(!unknown.status.success(), "an unknown bill is said so");
+    assert!(stderr(&unknown).contains("INV-404"), "{}", stderr(&unknown));
+}

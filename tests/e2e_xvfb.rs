@@ -167,6 +167,19 @@ impl X {
         )
     }
 
+    /// The real binary on this display, but with the keyring of the test session
+    /// (`scripts/test.sh` runs one), for what needs a secret.
+    fn counterqr_with_keyring(&self, config: &Path, data: &Path) -> Killed {
+        spawn(
+            Command::new(env!("CARGO_BIN_EXE_counterqr"))
+                .env("DISPLAY", &self.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("COUNTERQR_CONFIG", config)
+                .env("COUNTERQR_DATA_DIR", data),
+            "counterqr",
+        )
+    }
+
     /// Waits for the window (of the app logging to `data`) and gives it the keyboard.
     fn focus_window(&self, data: &Path) {
         let window = wait_for_or(
@@ -210,13 +223,18 @@ impl Screen {
     }
 }
 
+/// Where screenshots go: `COUNTERQR_SHOTS` when set (to keep them), else the test's own dir.
+fn shots_dir(work: &Path) -> PathBuf {
+    let shots =
+        std::env::var_os("COUNTERQR_SHOTS").map_or_else(|| work.to_path_buf(), PathBuf::from);
+    std::fs::create_dir_all(&shots).expect("shots dir");
+    shots
+}
+
 #[test]
 fn typed_amount_shows_a_scannable_qr_that_disappears_on_expiry() {
     let work = tempfile::tempdir().expect("temp dir");
-    let shots = std::env::var_os("COUNTERQR_SHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| work.path().to_path_buf());
-    std::fs::create_dir_all(&shots).expect("shots dir");
+    let shots = shots_dir(work.path());
     let config = work.path().join("config.toml");
     std::fs::write(
         &config,
@@ -332,4 +350,142 @@ fn a_sale_cut_off_by_kill_9_is_interrupted_after_a_restart() {
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",777.00,")).collect();
     assert_eq!(rows.len(), 1, "{csv}");
     assert!(rows[0].contains(",interrupted,"), "{csv}");
+}
+
+/// `curl` as billing software would call the API: the status code and the JSON body.
+fn curl(args: &[&str]) -> (u16, serde_json::Value) {
+    let output = Command::new("curl")
+        .args(["-sS", "-m", "30", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl (Debian: curl) must be installed");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    let json = serde_json::from_str(body).unwrap_or(serde_json::Value::String(body.to_owned()));
+    (code.trim().parse().unwrap_or(0), json)
+}
+
+/// Settings with the sales API on a free loopback port, and a fresh token from
+/// `counterqr api new-token` (in the test session's keyring): (settings, data dir, listen, token).
+fn api_settings(work: &Path) -> (PathBuf, PathBuf, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let config = work.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[training]\nmin_delay_ms = 300\nmax_delay_ms = 600\nexpiry_secs = 120\n\n\
+             [api]\nlisten = \"{listen}\"\n"
+        ),
+    )
+    .expect("config");
+    let data = work.join("data");
+    let token = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args(["api", "new-token"])
+        .env("COUNTERQR_CONFIG", &config)
+        .env("COUNTERQR_DATA_DIR", &data)
+        .output()
+        .expect("api new-token");
+    assert!(
+        token.status.success(),
+        "{}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    assert!(token.len() >= 32, "a long random token: {token}");
+    (config, data, listen, token)
+}
+
+#[test]
+fn billing_software_puts_a_bill_on_the_real_till_through_the_api() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (config, data, listen, token) = api_settings(work.path());
+    let auth = format!("Authorization: Bearer {token}");
+
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let x = X::start(work.path(), "api");
+    let _app = x.counterqr_with_keyring(&config, &data);
+    x.focus_window(&data);
+    let base = format!("http://{listen}");
+    wait_for("the API", Duration::from_secs(20), || {
+        (curl(&[&format!("{base}/v1/health")]).0 == 200).then_some(())
+    });
+
+    let (code, sale) = curl(&[
+        "-X",
+        "POST",
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"amount_paise": 123450, "bill_ref": "INV-0042"}"#,
+        &format!("{base}/v1/sales"),
+    ]);
+    assert_eq!(code, 201, "{sale}");
+    assert_eq!(sale["status"], "showing", "{sale}");
+    let payload = sale["qr"]["payload"].as_str().expect("payload").to_owned();
+    assert!(payload.contains("&am=1234.50&"), "{payload}");
+    let mut screen = Screen {
+        display: x.display.clone(),
+        shots: shots_dir(work.path()),
+        count: 0,
+    };
+    let on_screen = wait_for("the bill's QR on screen", Duration::from_secs(20), || {
+        screen.shoot_and_decode("api-qr")
+    });
+    assert_eq!(
+        on_screen, payload,
+        "the QR on the till is the one the API returned"
+    );
+
+    // The CLI with the same bill goes through the running window: the same sale, no new QR.
+    let cli = Command::new(env!("CARGO_BIN_EXE_counterqr"))
+        .args([
+            "request", "--amount", "1234.50", "--bill", "INV-0042", "--json",
+        ])
+        .env("COUNTERQR_CONFIG", &config)
+        .env("COUNTERQR_DATA_DIR", &data)
+        .output()
+        .expect("request --bill");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let printed: serde_json::Value =
+        serde_json::from_slice(&cli.stdout).expect("--json prints JSON");
+    assert_eq!(printed["via"], "window", "{printed}");
+    assert_eq!(printed["sale_reference"], sale["sale_id"], "{printed}");
+    assert_eq!(printed["payload"].as_str(), Some(payload.as_str()));
+
+    let sale_id = sale["sale_id"].as_str().expect("sale_id");
+    let (code, cancelled) = curl(&[
+        "-X",
+        "POST",
+        "-H",
+        &auth,
+        &format!("{base}/v1/sales/{sale_id}/cancel"),
+    ]);
+    assert_eq!(
+        (code, cancelled["status"].clone()),
+        (200, serde_json::json!("cancelled"))
+    );
+    wait_for(
+        "the QR gone from the screen",
+        Duration::from_secs(10),
+        || {
+            screen
+                .shoot_and_decode("api-cancelled")
+                .is_none()
+                .then_some(())
+        },
+    );
+    let (code, _) = curl(&[&format!("{base}/v1/sales/{sale_id}")]);
+    assert_eq!(code, 401, "no token, no sale");
 }

@@ -11,168 +11,26 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine as _;
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::Config;
-use counterqr::domain::{Outcome, OutputType, PaidHow, ProviderId, Record, Sale, Source};
+use counterqr::domain::{Outcome, OutputType, PaidHow, ProviderId, Record, Sale};
 use counterqr::flow::{Cue, Screen};
-use counterqr::gateway::http::{Timeouts, client};
-use counterqr::gateway::payu::{CHECK_STATUS, GENERATE, PayuGateway, PayuSettings};
 use counterqr::journal::{self, Journal};
-use counterqr::secrets::{MemoryStore, Secret, SecretName, SecretStore};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use serde_json::json;
-use wiremock::matchers::{body_string_contains, method};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 mod common;
 use common::ManualClock;
+use common::payu_fake::{Fake, INTERVAL, VPA, bqr, fake, gateway};
 
-const VPA: &str = "shop.payu@hdfcbank";
 const QR_LABEL: &str = "Payment QR code: scan with any UPI app";
-const INTERVAL: Duration = Duration::from_secs(3);
-
-/// A dynamic Bharat QR for `rupees` paying [`VPA`].
-fn bqr(rupees: u64) -> String {
-    common::bqr(&format!("{rupees}.00"), VPA)
-}
-
-/// The transactionIds a form post asks about (`var1`), as PayU receives them.
-fn asked_about(request: &Request) -> String {
-    url::form_urlencoded::parse(&request.body)
-        .find(|(k, _)| k == "var1")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
-/// The fake's payments: which transactionIds are paid, and for how much.
-#[derive(Clone, Default)]
-struct Ledger(Arc<Mutex<Vec<(String, u64)>>>);
-
-impl Ledger {
-    fn pay(&self, sale: &Sale) {
-        let rupees = sale.amount.rupees_part();
-        self.0
-            .lock()
-            .unwrap()
-            .push((sale.reference.to_string(), rupees));
-    }
-
-    fn paid(&self, reference: &str) -> Option<u64> {
-        let ledger = self.0.lock().unwrap();
-        ledger.iter().find(|(r, _)| r == reference).map(|(_, a)| *a)
-    }
-}
-
-/// PayU's `check_bqr_txn_status`: pending until the ledger says the transactionId is paid.
-struct Status(Ledger);
-
-impl Respond for Status {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let txnid = asked_about(request);
-        let result = match self.0.paid(&txnid) {
-            Some(rupees) => {
-                json!({"txnid": txnid, "status": "success", "unmappedstatus": "captured",
-                "amount": format!("{rupees}.00"), "mihpayid": 403993715521937565_u64,
-                "bank_ref_num": 612345678901_u64, "field3": "customer@okicici"})
-            }
-            None => json!({"txnid": txnid, "status": "pending"}),
-        };
-        let encoded = base64::engine::general_purpose::STANDARD.encode(result.to_string());
-        ResponseTemplate::new(200).set_body_raw(
-            json!({"status": 1, "msg": "fetched", "result": encoded}).to_string(),
-            "application/json",
-        )
-    }
-}
-
-/// PayU's QR answer: the QR for the amount asked (or `E2012` for a paid transactionId).
-struct Qr {
-    ledger: Ledger,
-    image: bool,
-}
-
-impl Respond for Qr {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let var1: serde_json::Value = serde_json::from_str(&asked_about(request)).unwrap();
-        let txnid = var1["transactionId"].as_str().unwrap();
-        if self.ledger.paid(txnid).is_some() {
-            return ResponseTemplate::new(200).set_body_raw(
-                json!({"status": "failed", "message": "transactionId already paid",
-                    "errorCode": "E2012"})
-                .to_string(),
-                "application/json",
-            );
-        }
-        let amount: f64 = var1["transactionAmount"].as_str().unwrap().parse().unwrap();
-        let payload = bqr(amount as u64);
-        if self.image {
-            return ResponseTemplate::new(200).set_body_raw(common::png_of(&payload), "image/png");
-        }
-        ResponseTemplate::new(200).set_body_raw(
-            json!({ "qrString": payload }).to_string(),
-            "application/json",
-        )
-    }
-}
-
-struct Fake {
-    server: MockServer,
-    ledger: Ledger,
-}
-
-fn fake(runtime: &tokio::runtime::Runtime, image: bool) -> Fake {
-    let ledger = Ledger::default();
-    let server = runtime.block_on(async {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(body_string_contains(format!("command={GENERATE}")))
-            .respond_with(Qr {
-                ledger: ledger.clone(),
-                image,
-            })
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(body_string_contains(format!("command={CHECK_STATUS}")))
-            .respond_with(Status(ledger.clone()))
-            .mount(&server)
-            .await;
-        server
-    });
-    Fake { server, ledger }
-}
 
 struct Till {
     harness: Harness<'static, CounterApp>,
     clock: ManualClock,
     sounds: Arc<Mutex<Vec<Cue>>>,
     writer: journal::Writer,
-}
-
-fn gateway(server: &MockServer, output_type: OutputType) -> Arc<PayuGateway> {
-    let store = MemoryStore::default();
-    store
-        .set(SecretName::PayuKey, &Secret::new("key1"))
-        .unwrap();
-    store
-        .set(SecretName::PayuSalt, &Secret::new("salt1"))
-        .unwrap();
-    let settings = PayuSettings {
-        base_url: server.uri(),
-        merchant_vpa: VPA.to_owned(),
-        output_type,
-        status_interval: INTERVAL,
-        ..PayuSettings::default()
-    };
-    let http = client(Timeouts {
-        connect: Duration::from_secs(2),
-        total: Duration::from_secs(5),
-    })
-    .unwrap();
-    Arc::new(PayuGateway::new(http, settings, Arc::new(store)).unwrap())
 }
 
 /// A till selling through PayU at `fake`, recording into `writer`, on `clock`.
@@ -438,7 +296,6 @@ fn after_a_restart_the_watch_resumes_and_a_late_payment_still_lands() {
         Record::Requested {
             sale: sale.clone(),
             provider: ProviderId::Payu,
-            source: Source::Window,
         },
         Record::Shown {
             reference: sale.reference.clone(),
@@ -460,7 +317,6 @@ fn after_a_restart_the_watch_resumes_and_a_late_payment_still_lands() {
             &Record::Requested {
                 sale: old.clone(),
                 provider: ProviderId::Payu,
-                source: Source::Window,
             },
             long_ago,
         )
@@ -561,7 +417,6 @@ fn the_history_screen_checks_a_sale_and_reconciles_the_day() {
                 &Record::Requested {
                     sale: sale.clone(),
                     provider: ProviderId::Payu,
-                    source: Source::Window,
                 },
                 at,
             )

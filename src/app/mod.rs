@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use egui::{TextureHandle, Ui};
 
+mod api;
 mod customer;
 mod display;
 pub mod history;
@@ -29,7 +30,7 @@ pub mod worker;
 
 use crate::clock::SharedClock;
 use crate::config::{Config, CustomerDisplay};
-use crate::domain::{FormError, SaleForm, Source};
+use crate::domain::{FormError, SaleForm};
 use crate::flow::{self, Flow, FlowSettings, Screen};
 use crate::gateway::Gateway;
 use crate::journal::{self, Receipt};
@@ -98,7 +99,6 @@ fn flow_settings(gateway: &dyn Gateway, config: &Config) -> FlowSettings {
         provider: gateway.id(),
         confirms_payment: gateway.confirms_payment(),
         grace: Duration::from_secs(config.late_payment_grace_secs),
-        source: Source::Window,
     }
 }
 
@@ -144,6 +144,10 @@ pub struct CounterApp {
     autostart: Option<(PathBuf, PathBuf)>,
     /// Where the customer's window last was (top-left, in points), to remember it.
     customer_position: Option<egui::Pos2>,
+    /// Where each recent sale stands, for the sales API.
+    board: crate::api::SaleBoard,
+    /// The QR on screen and its end on the wall clock, fixed when it shows.
+    qr_expiry: Option<(String, time::OffsetDateTime)>,
 }
 
 impl CounterApp {
@@ -197,7 +201,28 @@ impl CounterApp {
             journal: options.journal,
             autostart: options.autostart,
             customer_position: None,
+            board: crate::api::SaleBoard::default(),
+            qr_expiry: None,
         }
+    }
+
+    /// Adds a line to the banner shown above every screen.
+    pub fn add_banner(&mut self, text: String) {
+        self.banner = Some(match self.banner.take() {
+            Some(banner) => format!("{banner} {text}"),
+            None => text,
+        });
+    }
+
+    /// Where the sales API hands its calls: this window's event channel.
+    pub fn api_till(&self) -> crate::api::Till {
+        let outbox = self.outbox.clone();
+        std::sync::Arc::new(move |call| outbox.send(AppEvent::Api(call)))
+    }
+
+    /// The sales board this window publishes, for the sales API.
+    pub fn board(&self) -> crate::api::SaleBoard {
+        self.board.clone()
     }
 
     /// Installs fonts and style; call once on the window's context.
@@ -291,6 +316,10 @@ impl CounterApp {
             AppEvent::SettingsSaved(result) => self.settings_saved(result),
             AppEvent::Logo { path, picture } => self.logo_loaded(ctx, path, picture),
             AppEvent::Notice(text) => self.notice = Some(text),
+            AppEvent::Api(call) => {
+                let now = self.clock.now();
+                self.api_call(call, now, ctx);
+            }
         }
     }
 

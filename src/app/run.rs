@@ -122,6 +122,8 @@ pub fn run_window(
         ..Default::default()
     };
     let handle = runtime.handle().clone();
+    let listen = config.api.listen.trim().to_owned();
+    let api_journal = journal.clone();
     let app_options = AppOptions {
         banner,
         fullscreen,
@@ -139,12 +141,20 @@ pub fn run_window(
         options,
         Box::new(move |cc| {
             CounterApp::install_style(&cc.egui_ctx);
-            Ok(Box::new(CounterApp::new(
-                gateway,
-                handle,
-                clock,
-                app_options,
-            )))
+            let mut app = CounterApp::new(gateway, handle.clone(), clock, app_options);
+            if !listen.is_empty() {
+                let state = crate::api::ApiState {
+                    till: app.api_till(),
+                    board: app.board(),
+                    journal: api_journal,
+                    gate: crate::api::TokenGate::new(Arc::new(secrets::os_keyring)),
+                };
+                if let Err(problem) = crate::api::start(&handle, &listen, state) {
+                    tracing::error!("{problem}");
+                    app.add_banner(format!("The sales API is off: {problem}."));
+                }
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))

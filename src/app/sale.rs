@@ -114,6 +114,7 @@ impl CounterApp {
             self.run_command(command, now);
         }
         self.refresh_qr_texture(ctx);
+        self.publish_screen();
     }
 
     /// The QR's texture follows the screen: made when a QR shows, dropped (off the GPU) as soon
@@ -160,6 +161,7 @@ impl CounterApp {
     fn run_command(&mut self, command: Command, now: Instant) {
         match command {
             Command::Record(record) => {
+                self.publish_record(&record);
                 self.last_receipt = self
                     .journal
                     .as_ref()

@@ -45,6 +45,8 @@ pub enum AppEvent {
     },
     /// Something to tell the cashier on the entry screen.
     Notice(String),
+    /// A call from billing software, through the sales API.
+    Api(crate::api::Call),
 }
 
 /// A day of the journal, for the history screen.

@@ -18,18 +18,32 @@ pub fn history(
     args: &HistoryArgs,
 ) -> anyhow::Result<ExitCode> {
     let journal = data::open_journal(data_dir, offset, false)?;
+    if let Some(bill) = &args.bill {
+        let records: Vec<_> = journal.sale_by_bill(bill.trim())?.into_iter().collect();
+        anyhow::ensure!(!records.is_empty(), "no sale for bill {bill}");
+        return print_records(&records, args.csv, &format!("Bill {bill}"));
+    }
     let from = args
         .from
         .unwrap_or_else(|| journal.today(time::OffsetDateTime::now_utc()));
     let to = args.to.unwrap_or(from);
     anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     let records = journal.sales_between(from, to)?;
-    if args.csv {
-        print!("{}", journal::to_csv(&records)?);
+    print_records(&records, args.csv, &format!("Sales from {from} to {to}"))
+}
+
+/// The records as CSV, or as a table under `title` with totals.
+fn print_records(
+    records: &[journal::SaleRecord],
+    csv: bool,
+    title: &str,
+) -> anyhow::Result<ExitCode> {
+    if csv {
+        print!("{}", journal::to_csv(records)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Sales from {from} to {to}: {}", records.len());
-    for r in &records {
+    println!("{title}: {}", records.len());
+    for r in records {
         println!(
             "{}  {:>14}  {:<11}  {:<8}  {}  {}",
             journal::time_text(r.created_at),
@@ -40,7 +54,7 @@ pub fn history(
             r.customer.name.as_deref().unwrap_or("")
         );
     }
-    for (outcome, count, amount) in journal::totals(&records) {
+    for (outcome, count, amount) in journal::totals(records) {
         println!("{:<11} {count:>5}  {amount}", outcome.as_str());
     }
     Ok(ExitCode::SUCCESS)

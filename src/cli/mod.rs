@@ -15,6 +15,7 @@ use crate::{data, logging};
 mod journal;
 mod request;
 mod secret;
+mod through_window;
 
 /// Turns this PC into a dynamic UPI QR payment display for a shop counter.
 ///
@@ -66,6 +67,16 @@ enum Command {
     /// Ask the gateway again about every sale of a day that is not recorded as paid, and record
     /// what it says (a payment found late, a failure, or no payment).
     Reconcile(ReconcileArgs),
+    /// The local sales API for billing software.
+    #[command(subcommand)]
+    Api(ApiCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
+    /// Make a new random API token, store it in the OS keyring as api-token, and print it once
+    /// (give it to the billing software; it is never shown again).
+    NewToken,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +97,9 @@ pub struct HistoryArgs {
     /// Print CSV (one row per sale, with a header) instead of a table
     #[arg(long)]
     pub csv: bool,
+    /// Only the sale of this bill (the billing software's bill reference), whatever its day
+    #[arg(long, value_name = "REF")]
+    pub bill: Option<String>,
 }
 
 fn parse_day(text: &str) -> Result<time::Date, String> {
@@ -99,14 +113,15 @@ fn parse_day(text: &str) -> Result<time::Date, String> {
 #[derive(Debug, Subcommand)]
 pub enum SecretCommand {
     /// Store a secret. The value is read from standard input (typed without echo on a terminal),
-    /// never from the command line. Names: payu-key, payu-salt, oqpay-registration-id, manager-pin.
+    /// never from the command line. Names: payu-key, payu-salt, oqpay-registration-id, manager-pin,
+    /// api-token.
     Set {
-        /// payu-key | payu-salt | oqpay-registration-id | manager-pin
+        /// payu-key | payu-salt | oqpay-registration-id | manager-pin | api-token
         name: SecretName,
     },
     /// Remove a secret from the keyring.
     Delete {
-        /// payu-key | payu-salt | oqpay-registration-id | manager-pin
+        /// payu-key | payu-salt | oqpay-registration-id | manager-pin | api-token
         name: SecretName,
     },
     /// Say which secrets are set (never their values).
@@ -160,6 +175,11 @@ pub struct RequestArgs {
     /// payments (payu).
     #[arg(long)]
     pub wait: bool,
+    /// The billing software's bill reference: one bill is one sale (the same bill again answers
+    /// its sale, or gives an unpaid one a new QR). With a window running whose sales API is on,
+    /// the sale goes on that till through the API
+    #[arg(long, value_name = "REF")]
+    pub bill: Option<String>,
 }
 
 /// Runs the program; prints an error once, here, and turns it into the exit code.
@@ -203,6 +223,7 @@ fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
             journal::reconcile(&config_path, &data_dir, offset, args.day)
         }
         Some(Command::Secret(command)) => secret::secret(&command),
+        Some(Command::Api(ApiCommand::NewToken)) => secret::new_api_token(),
         Some(Command::Config(ConfigCommand::Path)) => {
             println!("{}", config_path.display());
             Ok(ExitCode::SUCCESS)

@@ -13,22 +13,27 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::RequestArgs;
+use super::through_window::{self, Bill};
 use crate::clock::{self, SharedClock};
 use crate::config::Config;
+use crate::domain::invoice::check_bill_ref;
 use crate::domain::{
-    CustomerInput, PaidDetails, QrGrant, Record, Sale, SaleExtra, SaleForm, Source,
+    CustomerInput, PaidDetails, Paise, QrGrant, Record, Sale, SaleExtra, SaleForm, Source,
 };
 use crate::flow::{Command, Event, Flow, FlowSettings, Screen, WatchReport};
 use crate::gateway::Gateway;
 use crate::journal::Journal;
 use crate::sell::{self, QrRequest};
+use crate::sell::{BillDecision, decide_bill};
 use crate::watch::{WatchedSale, Watcher};
 use crate::{data, providers, secrets};
 
 /// Exit code of `request --wait` when the payment failed.
-const EXIT_FAILED: u8 = 3;
+pub const EXIT_FAILED: u8 = 3;
 /// Exit code of `request --wait` when the QR expired unpaid.
-const EXIT_EXPIRED: u8 = 4;
+pub const EXIT_EXPIRED: u8 = 4;
+/// Exit code of `request --bill --wait` when the cashier withdrew the sale or marked it not paid.
+pub const EXIT_CANCELLED: u8 = 5;
 
 /// The JSON `counterqr request --json` prints.
 #[derive(Serialize)]
@@ -55,6 +60,26 @@ pub fn run(
     args: &RequestArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
+    let bill = args
+        .bill
+        .as_deref()
+        .map(check_bill_ref)
+        .transpose()
+        .map_err(|why| anyhow::anyhow!("--bill {why}"))?;
+    if let Some(bill_ref) = &bill
+        && !config.api.listen.trim().is_empty()
+        && data::window_lock(data_dir)?.is_none()
+    {
+        // A window is running with its sales API on: the sale goes on that till.
+        let customer = customer_input(args).check()?;
+        let amount = Paise::parse_typed(&args.amount, Paise::ABSOLUTE_MAX)?;
+        let bill = Bill {
+            amount,
+            bill_ref,
+            customer: &customer,
+        };
+        return through_window::sell(&config.api.listen, &bill, args.json, args.wait);
+    }
     let journal = data::open_journal(data_dir, offset, false)?;
     let clock = clock::system();
     let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
@@ -64,7 +89,33 @@ pub fn run(
          provider",
         gateway.id().display_name()
     );
-    let sale = checked_sale(gateway.as_ref(), args)?;
+    let mut sale = checked_sale(gateway.as_ref(), args)?;
+    if let Some(bill_ref) = bill {
+        let known = journal.sale_by_bill(&bill_ref)?;
+        sale.extra.bill_ref = Some(bill_ref);
+        match decide_bill(sale.amount, known) {
+            BillDecision::New => {}
+            BillDecision::Again(earlier) => {
+                let extra = std::mem::take(&mut sale.extra);
+                sale = *earlier;
+                sale.extra = SaleExtra {
+                    bill_ref: sale.extra.bill_ref.take(),
+                    ..extra
+                };
+                sale.source = Source::Cli;
+            }
+            BillDecision::Answer(record) => {
+                let view = crate::api::model::view_from_record(&record, clock.now_utc());
+                let view = serde_json::to_value(view)?;
+                through_window::print(&view, args.json, "journal")?;
+                return Ok(through_window::exit_code(&view, false));
+            }
+            BillDecision::Conflict => anyhow::bail!(
+                "bill {} is already a sale of another amount",
+                sale.extra.bill_ref.unwrap_or_default()
+            ),
+        }
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -80,7 +131,6 @@ pub fn run(
         provider: gateway.id(),
         confirms_payment: gateway.confirms_payment(),
         grace: Duration::from_secs(config.late_payment_grace_secs),
-        source: Source::Cli,
     };
     let mut till = Headless {
         flow: Flow::new(settings),
@@ -307,19 +357,25 @@ fn print_outcome(outcome: &Outcome, sale: &Sale, json: bool) -> anyhow::Result<(
     Ok(())
 }
 
+/// The customer's details as given on the command line.
+fn customer_input(args: &RequestArgs) -> CustomerInput {
+    CustomerInput {
+        name: args.name.clone().unwrap_or_default(),
+        mobile: args.mobile.clone().unwrap_or_default(),
+        email: args.email.clone().unwrap_or_default(),
+    }
+}
+
 /// The same checks as the entry screen (amount, customer details, the provider's rules), then
 /// the details only the command line takes.
 fn checked_sale(gateway: &dyn Gateway, args: &RequestArgs) -> anyhow::Result<Sale> {
     let form = SaleForm {
         amount: args.amount.clone(),
-        customer: CustomerInput {
-            name: args.name.clone().unwrap_or_default(),
-            mobile: args.mobile.clone().unwrap_or_default(),
-            email: args.email.clone().unwrap_or_default(),
-        },
+        customer: customer_input(args),
     };
     let reference = crate::reference::new_sale_ref();
     let mut sale = crate::gateway::check_form(gateway, &form, reference)?;
+    sale.source = Source::Cli;
     let text = |value: &Option<String>| value.as_deref().unwrap_or_default().to_owned();
     sale.extra = SaleExtra::check(
         &text(&args.city),

@@ -68,3 +68,18 @@ pub fn config_show(config_path: &Path) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Makes a random API token (32 random bytes, as hex), stores it as `api-token` and prints it
+/// once.
+pub fn new_api_token() -> anyhow::Result<ExitCode> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a token: {e}"))?;
+    let token = Secret::new(&hex::encode(bytes));
+    secrets::os_keyring()?.set(SecretName::ApiToken, &token)?;
+    eprintln!(
+        "A new API token is stored in the OS keyring as api-token. Give it to the billing \
+         software now: it is not shown again."
+    );
+    println!("{}", token.expose());
+    Ok(ExitCode::SUCCESS)
+}

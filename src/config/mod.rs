@@ -55,6 +55,15 @@ pub struct Config {
     pub upi: UpiConfig,
     pub oqpay: OqpayConfig,
     pub payu: PayuConfig,
+    pub api: ApiConfig,
+}
+
+/// `[api]`: the local sales API for billing software. Its token is a secret (`api-token`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Where the API listens, `address:port` (e.g. `127.0.0.1:8787`); empty: no API (the default).
+    pub listen: String,
 }
 
 impl Default for Config {
@@ -78,6 +87,7 @@ impl Default for Config {
             upi: UpiConfig::default(),
             oqpay: OqpayConfig::default(),
             payu: PayuConfig::default(),
+            api: ApiConfig::default(),
         }
     }
 }

@@ -55,6 +55,7 @@ pub enum Setting {
     PayuRefUrl,
     PayuConnectTimeout,
     PayuTimeout,
+    ApiListen,
 }
 
 impl Setting {
@@ -85,6 +86,7 @@ impl Setting {
             Self::PayuRefUrl => "payu.ref_url",
             Self::PayuConnectTimeout => "payu.connect_timeout_secs",
             Self::PayuTimeout => "payu.timeout_secs",
+            Self::ApiListen => "api.listen",
         }
     }
 }
@@ -112,6 +114,7 @@ impl Setting {
             Self::PayuVpa => "The merchant VPA",
             Self::PayuPinCode => "The PIN code in the QR",
             Self::PayuRefUrl => "The reference link",
+            Self::ApiListen => "The API's address",
         }
     }
 }
@@ -199,6 +202,13 @@ impl Config {
         self.upi_rules(&mut found);
         self.oqpay_rules(&mut found);
         self.payu_rules(&mut found);
+        let listen = self.api.listen.trim();
+        if !listen.is_empty() && listen.parse::<std::net::SocketAddr>().is_err() {
+            found.add(
+                Setting::ApiListen,
+                "Not an address and port like 127.0.0.1:8787 (empty turns the API off)",
+            );
+        }
         if found.0.is_empty() {
             Ok(())
         } else {

@@ -66,6 +66,24 @@ pub fn is_pin_code(text: &str) -> bool {
     text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The longest bill reference billing software may send.
+pub const BILL_REF_MAX_CHARS: usize = 64;
+
+/// A bill reference as billing software sends it: 1 to 64 characters, no control characters
+/// (surrounding spaces dropped). The error says what it must be.
+pub fn check_bill_ref(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty()
+        || text.chars().count() > BILL_REF_MAX_CHARS
+        || text.chars().any(char::is_control)
+    {
+        return Err(format!(
+            "must be the bill's reference, 1 to {BILL_REF_MAX_CHARS} characters"
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 impl SaleExtra {
     /// Checks typed details (each may be empty) and the GST block as JSON, if given.
     pub fn check(

@@ -90,11 +90,7 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
     /// The sale, written before any QR is asked for (again, on a retry of the same sale).
-    Requested {
-        sale: Sale,
-        provider: ProviderId,
-        source: Source,
-    },
+    Requested { sale: Sale, provider: ProviderId },
     /// A QR passed its checks and is on screen.
     Shown {
         reference: SaleRef,

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::customer::{Customer, CustomerError, CustomerInput};
 use super::invoice::SaleExtra;
 use super::money::{AmountError, Paise};
+use super::record::Source;
 
 /// Our reference for a sale: letters and digits only, under 40 characters (PayU's `transactionId`
 /// rules, which are the strictest of the gateways), unique per sale on this PC. New ones are made
@@ -52,8 +53,11 @@ pub struct Sale {
     pub reference: SaleRef,
     pub amount: Paise,
     pub customer: Customer,
-    /// Details some providers embed (city, PIN code, address, GST); empty from the window.
+    /// Details some providers embed (city, PIN code, address, GST), and the billing software's
+    /// bill reference; empty from the window.
     pub extra: SaleExtra,
+    /// Where the sale came from: the window, `counterqr request`, or the window's API.
+    pub source: Source,
 }
 
 impl Sale {
@@ -64,6 +68,7 @@ impl Sale {
             amount,
             customer,
             extra: SaleExtra::default(),
+            source: Source::Window,
         }
     }
 }

@@ -10,7 +10,6 @@ fn settings(confirms_payment: bool) -> FlowSettings {
         provider: ProviderId::Payu,
         confirms_payment,
         grace: GRACE,
-        source: Source::Window,
     }
 }
 
@@ -441,4 +440,35 @@ fn escape_on_the_qr_withdraws_it_and_says_it_is_still_watched() {
     ));
     assert!(matches!(commands.last(), Some(Command::Notice(n)) if n.contains("still watched")));
     assert_eq!(flow.screen(), &Screen::Entry);
+}
+
+#[test]
+fn a_new_sale_may_start_over_one_that_is_over_but_never_over_an_open_one() {
+    let t0 = Instant::now();
+    let (mut flow, first) = showing(true, t0);
+    let next = sale();
+    // Open: a second sale changes nothing.
+    assert!(
+        flow.handle(Event::Submit(next.clone()), t0 + secs(2))
+            .is_empty()
+    );
+    assert!(flow.screen().is_about(&first.reference) && flow.screen().is_open());
+    // Expired: the next sale starts; the expired one's watch is not stopped.
+    let commands = flow.handle(Event::Tick, t0 + secs(301));
+    assert!(matches!(flow.screen(), Screen::Expired { .. }) && !flow.screen().is_open());
+    assert!(!commands.iter().any(|c| matches!(c, Command::StopRequest)));
+    let commands = flow.handle(Event::Submit(next.clone()), t0 + secs(302));
+    assert!(
+        matches!(flow.screen(), Screen::Requesting { sale, .. } if sale.reference == next.reference)
+    );
+    assert!(matches!(
+        recorded(&commands)[..],
+        [Record::Requested { .. }]
+    ));
+    // The first sale paid late still lands on its own record, as a notice.
+    let commands = flow.handle(watched(&first, paid_report("B1")), t0 + secs(303));
+    assert!(
+        matches!(recorded(&commands)[..], [Record::Paid { reference, .. }] if *reference == first.reference)
+    );
+    assert!(flow.screen().is_about(&next.reference));
 }

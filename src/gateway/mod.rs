@@ -92,6 +92,20 @@ pub(crate) fn enforce_rules(
         .map_err(|message| GatewayError::Rejected { provider, message })
 }
 
+/// Checks an amount given as paise (not typed: from the sales API) and the customer for
+/// `gateway`: within the till's largest amount, then the provider's own rules.
+pub fn check_amount(
+    gateway: &dyn Gateway,
+    amount: Paise,
+    customer: &Customer,
+) -> Result<(), String> {
+    let max = gateway.max_amount();
+    if amount > max {
+        return Err(format!("{amount} is over the till's limit of {max}"));
+    }
+    gateway.check_sale(amount, customer)
+}
+
 /// Checks a typed form for `gateway`: the amount and customer rules every sale follows, then the
 /// provider's own. The entry screen and `counterqr request` both check through here.
 pub fn check_form(

@@ -67,6 +67,7 @@ impl SaleRecord {
             bill_ref: self.bill_ref.clone(),
             ..SaleExtra::default()
         };
+        sale.source = self.source;
         sale
     }
 }

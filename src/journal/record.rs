@@ -28,11 +28,7 @@ impl Journal {
         let reference = record.reference().as_str();
         let conn = self.conn()?;
         let changed = match record {
-            Record::Requested {
-                sale,
-                provider,
-                source,
-            } => {
+            Record::Requested { sale, provider } => {
                 let c = &sale.customer;
                 conn.execute(
                     "INSERT INTO sales (reference, provider, amount_paise, created_at, local_date,
@@ -49,7 +45,7 @@ impl Journal {
                         i64::try_from(sale.amount.paise()).unwrap_or(i64::MAX),
                         now,
                         self.today(at).to_string(),
-                        source.as_str(),
+                        sale.source.as_str(),
                         c.name,
                         c.mobile,
                         c.email,

@@ -26,10 +26,11 @@ fn at(secs: i64) -> OffsetDateTime {
 }
 
 fn requested(sale: &Sale, source: Source) -> Record {
+    let mut sale = sale.clone();
+    sale.source = source;
     Record::Requested {
-        sale: sale.clone(),
+        sale,
         provider: ProviderId::Payu,
-        source,
     }
 }
 

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+pub mod payu_fake;
+
 use counterqr::app::CounterApp;
 use counterqr::flow::Screen;
 use egui_kittest::Harness;

@@ -88,7 +88,7 @@ pub struct SettingsForm {
     pub payu_connect_timeout_secs: String,
     pub payu_timeout_secs: String,
     /// New values for secrets, typed masked; empty = keep the stored one.
-    pub new_secrets: [(SecretName, String); 4],
+    pub new_secrets: [(SecretName, String); 5],
     /// The manager PIN, typed to authorise a guarded change.
     pub pin: String,
 }
