@@ -89,6 +89,13 @@ impl ManualClock {
         }
     }
 
+    /// Sets the wall clock alone forward or back by `by` (NTP correcting a PC that booted with a
+    /// wrong date); the monotonic clock and every sleep are untouched.
+    pub fn jump_wall_clock(&self, by: time::Duration) {
+        let mut state = self.lock();
+        state.start_utc = state.start_utc.checked_add(by).unwrap_or(state.start_utc);
+    }
+
     /// Moves the clock on by `by` and wakes every sleep that has ended.
     pub fn advance(&self, by: Duration) {
         let wakers = {

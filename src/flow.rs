@@ -148,6 +148,9 @@ pub enum Event {
     },
     /// A gateway request failed; the message is for the cashier.
     QrFailed { attempt: u64, message: String },
+    /// The gateway refused a new QR because the sale is already paid, but its status did not
+    /// (yet) confirm the payment: not paid, and watched on.
+    PaidUnconfirmed { attempt: u64, message: String },
     /// The gateway refused a new QR because the sale is already paid, and its status confirmed
     /// the payment.
     AlreadyPaid { attempt: u64, details: PaidDetails },
@@ -366,7 +369,7 @@ impl Flow {
     }
 
     fn transition(&mut self, screen: Screen, event: Event, now: Instant) -> (Screen, Vec<Command>) {
-        use Command::{ClearForm, FocusAmount, Notice, Play, StopRequest};
+        use Command::{ClearForm, FocusAmount, Notice, StopRequest};
         match (screen, event) {
             // A new sale from Entry, or over a sale that is over (its watch, if any, goes on).
             (
@@ -392,15 +395,16 @@ impl Flow {
                     message,
                 },
             ) if a == attempt => {
-                let record = Record::Failed {
-                    reference: sale.reference.clone(),
-                    reason: message.clone(),
-                };
-                (
-                    Screen::Failed { sale, message },
-                    vec![Command::Record(record)],
-                )
+                let record = Command::Record(Record::failed(&sale.reference, &message));
+                (Screen::Failed { sale, message }, vec![record])
             }
+            (
+                Screen::Requesting { sale, attempt },
+                Event::PaidUnconfirmed {
+                    attempt: a,
+                    message,
+                },
+            ) if a == attempt => self.paid_unconfirmed(sale, message),
             (
                 Screen::Requesting { sale, attempt },
                 Event::AlreadyPaid {
@@ -420,19 +424,7 @@ impl Flow {
             }
 
             (Screen::ShowingQr(shown), Event::Tick) if now >= shown.deadline => {
-                let watched_until = self
-                    .settings
-                    .confirms_payment
-                    .then(|| shown.deadline.checked_add(self.settings.grace))
-                    .flatten();
-                let record = Record::Expired {
-                    reference: shown.sale.reference.clone(),
-                };
-                let screen = Screen::Expired {
-                    sale: shown.sale,
-                    watched_until,
-                };
-                (screen, vec![Command::Record(record), Play(Cue::Expired)])
+                self.expired(*shown)
             }
             (Screen::ShowingQr(shown), Event::MarkPaid) if !self.settings.confirms_payment => {
                 Self::paid(shown.sale, PaidHow::ByHand, PaidDetails::default(), now)
@@ -474,6 +466,48 @@ impl Flow {
             // nothing here) changes nothing.
             (screen, _) => (screen, vec![]),
         }
+    }
+
+    /// The QR on screen reached its deadline: off the screen, watched on for the grace.
+    fn expired(&self, shown: ShownQr) -> (Screen, Vec<Command>) {
+        let watched_until = self
+            .settings
+            .confirms_payment
+            .then(|| shown.deadline.checked_add(self.settings.grace))
+            .flatten();
+        let record = Record::Expired {
+            reference: shown.sale.reference.clone(),
+        };
+        let screen = Screen::Expired {
+            sale: shown.sale,
+            watched_until,
+        };
+        (
+            screen,
+            vec![Command::Record(record), Command::Play(Cue::Expired)],
+        )
+    }
+
+    /// The gateway says the sale is paid and its status does not confirm it: the cashier sees the
+    /// failure, and the sale stays watched (and open in the journal) for the grace, where the
+    /// gateway can confirm payments, so a payment that lands is still caught.
+    fn paid_unconfirmed(&self, sale: Sale, message: String) -> (Screen, Vec<Command>) {
+        let grace = self.settings.grace;
+        let confirms = self.settings.confirms_payment;
+        let record = Record::Failed {
+            reference: sale.reference.clone(),
+            reason: message.clone(),
+            watch_for: confirms.then_some(grace),
+        };
+        let mut commands = vec![Command::Record(record)];
+        if confirms {
+            commands.push(Command::Watch {
+                sale: sale.clone(),
+                expires_in: Duration::ZERO,
+                grace,
+            });
+        }
+        (Screen::Failed { sale, message }, commands)
     }
 
     /// What the payment watch found, for the sale on screen or for another.

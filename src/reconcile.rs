@@ -29,10 +29,20 @@ pub struct Finding {
 pub async fn ask_each(gateway: &dyn Gateway, records: &[&SaleRecord]) -> Vec<Finding> {
     let mut findings = Vec::with_capacity(records.len());
     for record in records {
-        let status = gateway
-            .check_status(&record.to_sale())
-            .await
-            .map_err(|e| e.to_string());
+        // Only the provider that made a sale knows about it; another would answer for a
+        // reference it never issued.
+        let status = if record.provider == gateway.id() {
+            gateway
+                .check_status(&record.to_sale())
+                .await
+                .map_err(|e| e.to_string())
+        } else {
+            Err(format!(
+                "it was made with {}, and the till now uses {}: asked nothing",
+                record.provider.display_name(),
+                gateway.id().display_name()
+            ))
+        };
         tracing::info!(sale = %record.reference, ?status, "asked the gateway again");
         findings.push(Finding {
             sale: (*record).clone(),
@@ -211,5 +221,46 @@ mod tests {
         let chosen = candidates(&records, ProviderId::Payu);
         assert_eq!(chosen.len(), 1);
         assert_eq!(chosen[0].outcome, Outcome::Cancelled);
+    }
+
+    #[test]
+    fn a_sale_is_asked_only_of_the_provider_that_made_it() {
+        // A PayU sale, the till switched to training with simulated payments (which confirms
+        // payments): training must not answer for it, and nothing settles it.
+        let training = crate::gateway::training::TrainingGateway::new(
+            crate::gateway::training::TrainingSettings {
+                simulate_paid_after: Some(std::time::Duration::from_secs(1)),
+                ..Default::default()
+            },
+            crate::clock::system(),
+        );
+        let sale = record(Outcome::Expired, None);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let findings = runtime.block_on(ask_each(&training, &[&sale]));
+        let status = &findings[0].status;
+        assert!(
+            matches!(status, Err(why) if why.contains("PayU") && why.contains("asked nothing")),
+            "{status:?}"
+        );
+        assert_eq!(
+            findings[0].record(PaidHow::Reconciled, OffsetDateTime::now_utc()),
+            None
+        );
+
+        // Training's own answer about a sale it never issued is unknown, never "no payment".
+        let mut own = sale.clone();
+        own.provider = ProviderId::Training;
+        let findings = runtime.block_on(ask_each(&training, &[&own]));
+        assert!(
+            matches!(findings[0].status, Ok(PaymentStatus::Unknown { .. })),
+            "{findings:?}"
+        );
+        assert_eq!(
+            findings[0].record(PaidHow::Reconciled, OffsetDateTime::now_utc()),
+            None
+        );
     }
 }

@@ -86,11 +86,11 @@ async fn already_paid(gateway: &dyn Gateway, sale: &Sale, attempt: u64, said: &s
         Ok(PaymentStatus::Unknown { why }) => why,
         Err(e) => e.to_string(),
     };
-    Event::QrFailed {
+    Event::PaidUnconfirmed {
         attempt,
         message: format!(
-            "{said}. Its payment status did not confirm it ({found}): check the gateway's \
-             dashboard before asking the customer to pay again."
+            "{said}. Its payment status did not confirm it ({found}); the till keeps asking. \
+             Check the gateway's dashboard before asking the customer to pay again."
         ),
     }
 }

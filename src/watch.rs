@@ -20,6 +20,9 @@ use crate::gateway::Gateway;
 /// The longest wait between two checks of one sale after failed or unreadable answers.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
+/// No watch lasts longer than this, whatever the times it is given.
+pub const LONGEST_WATCH: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// A sale being watched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchedSale {
@@ -62,7 +65,9 @@ pub struct Watcher {
 
 /// A sale's task and until when it runs (extended when the same sale shows a new QR).
 struct Entry {
-    until: OffsetDateTime,
+    /// The end of the watch on the monotonic clock, fixed when the watch starts: a jump of the
+    /// wall clock (NTP correcting a PC that booted with a wrong date) neither ends nor stretches it.
+    ends: Instant,
     task: AbortHandle,
     /// Until when the task sleeps, while it does (on the monotonic clock).
     asleep_until: Option<Instant>,
@@ -89,18 +94,18 @@ impl Watcher {
     /// Watches `sale` through `gateway` until it is paid or `sale.until` passes. A sale already
     /// watched keeps its task, and its watch is extended to the later end.
     pub fn watch(&self, gateway: Arc<dyn Gateway>, sale: WatchedSale) {
+        let ends = self.monotonic(sale.until);
         let mut watched = self.lock();
         if let Some(entry) = watched.get_mut(&sale.sale.reference) {
-            entry.until = entry.until.max(sale.until);
+            entry.ends = entry.ends.max(ends);
             return;
         }
         let reference = sale.sale.reference.clone();
-        let until = sale.until;
         let task = self.runtime.spawn(self.clone().watch_one(gateway, sale));
         watched.insert(
             reference,
             Entry {
-                until,
+                ends,
                 task: task.abort_handle(),
                 asleep_until: None,
             },
@@ -175,16 +180,21 @@ impl Watcher {
         }
     }
 
+    /// The moment on the monotonic clock that is `until` on the wall clock now (now, when
+    /// `until` has passed; at most [`LONGEST_WATCH`] ahead).
+    fn monotonic(&self, until: OffsetDateTime) -> Instant {
+        let now = self.clock.now();
+        let left = Duration::try_from(until - self.clock.now_utc()).unwrap_or(Duration::ZERO);
+        now.checked_add(left.min(LONGEST_WATCH)).unwrap_or(now)
+    }
+
     /// The time left until this sale's watch ends, or `None` when it has ended (and then the
     /// sale is no longer listed).
     fn left(&self, reference: &SaleRef) -> Option<Duration> {
         let watched = self.lock();
-        let until = watched.get(reference)?.until;
-        let left = until - self.clock.now_utc();
-        if left.is_positive() {
-            return Some(Duration::try_from(left).unwrap_or(MAX_BACKOFF));
-        }
-        None
+        let ends = watched.get(reference)?.ends;
+        ends.checked_duration_since(self.clock.now())
+            .filter(|left| !left.is_zero())
     }
 
     /// The watch over `reference` is over: it leaves the list.
@@ -198,8 +208,8 @@ impl Watcher {
     fn finish_unless_extended(&self, sale: &WatchedSale, report: WatchReport) -> bool {
         let mut watched = self.lock();
         let reference = &sale.sale.reference;
-        let now = self.clock.now_utc();
-        if watched.get(reference).is_some_and(|e| e.until > now) {
+        let now = self.clock.now();
+        if watched.get(reference).is_some_and(|e| e.ends > now) {
             return false;
         }
         (self.report)(sale.clone(), report);
@@ -391,6 +401,33 @@ mod tests {
             }
             panic!("no report within {most_secs} s of the test clock");
         }
+    }
+
+    #[test]
+    fn a_jump_of_the_wall_clock_neither_ends_nor_stretches_a_watch() {
+        let f = fixture();
+        let gateway = Scripted::new(PaymentStatus::Pending);
+        let forward = watched(&f, 500, 420);
+        f.watcher.watch(gateway.clone(), forward.clone());
+        f.advance(6);
+        f.clock.jump_wall_clock(time::Duration::days(1));
+        f.advance(3);
+        assert!(
+            f.watcher.is_watching(&forward.sale.reference),
+            "a day's jump ended it"
+        );
+        gateway.set(Ok(PaymentStatus::Paid(PaidDetails::default())));
+        let (reference, report) = f.next_report(10);
+        assert_eq!(reference, forward.sale.reference);
+        assert!(matches!(report, WatchReport::Paid(_)), "{report:?}");
+
+        // Back by a day: the watch still ends 420 s after it began, not a day later.
+        let backward = watched(&f, 300, 420);
+        gateway.set(Ok(PaymentStatus::Pending));
+        f.watcher.watch(gateway.clone(), backward.clone());
+        f.clock.jump_wall_clock(time::Duration::days(-2));
+        let (_, report) = f.next_report(425);
+        assert!(matches!(report, WatchReport::Ended { .. }), "{report:?}");
     }
 
     #[test]

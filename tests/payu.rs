@@ -873,3 +873,37 @@ async fn a_result_that_names_no_transaction_is_confirmed_by_verify_payment() {
         .collect();
     assert_eq!(commands, [CHECK_STATUS, VERIFY_PAYMENT]);
 }
+
+#[tokio::test]
+async fn an_unreadable_qr_status_is_asked_again_of_verify_payment() {
+    let sale = sale(500);
+    let server = answering(
+        CHECK_STATUS,
+        json_answer(
+            200,
+            r#"{"status":1,"msg":"fetched","result":"%%% not base64 %%%"}"#,
+        ),
+    )
+    .await;
+    let details = json!({"status": 1, "transaction_details": {sale.reference.as_str(): {
+        "txnid": sale.reference.as_str(), "status": "pending", "unmappedstatus": "in progress",
+        "amt": "500.00", "transaction_amount": "500.00"}}});
+    mount(
+        &server,
+        VERIFY_PAYMENT,
+        json_answer(200, &details.to_string()),
+    )
+    .await;
+    let status = gateway(&server).check_status(&sale).await;
+    assert_eq!(
+        status,
+        Ok(PaymentStatus::Pending),
+        "verify_payment's word, not an error"
+    );
+    let commands: Vec<String> = sent_forms(&server)
+        .await
+        .into_iter()
+        .map(|f| f["command"].clone())
+        .collect();
+    assert_eq!(commands, [CHECK_STATUS, VERIFY_PAYMENT]);
+}

@@ -339,6 +339,49 @@ fn after_a_restart_the_watch_resumes_and_a_late_payment_still_lands() {
 }
 
 #[test]
+fn a_qr_the_command_line_printed_while_the_window_runs_is_watched_too() {
+    let runtime = common::runtime();
+    let fake = fake(&runtime, false);
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::default();
+    let writer = journal_in(&dir);
+    let mut till = till(&runtime, &fake, &writer, &clock, OutputType::String);
+    // `counterqr request` (another process, no --wait) writes a sale and its QR, and leaves.
+    let sale = common::sale(700);
+    let at = counterqr::clock::Clock::now_utc(&clock);
+    for record in [
+        Record::Requested {
+            sale: sale.clone(),
+            provider: ProviderId::Payu,
+        },
+        Record::Shown {
+            reference: sale.reference.clone(),
+            payload: bqr(700),
+            gateway_ids: vec![],
+            expires_in: Duration::from_secs(300),
+            grace: Some(Duration::from_secs(120)),
+        },
+    ] {
+        writer.journal().record(&record, at).unwrap();
+    }
+    assert!(!till.harness.state().watcher().is_watching(&sale.reference));
+    till.advance(counterqr::app::worker::ADOPT_EVERY);
+    common::wait_until(&mut till.harness, "the window adopts the sale", |app| {
+        app.watcher().is_watching(&sale.reference)
+    });
+    fake.ledger.pay(&sale);
+    till.advance(INTERVAL);
+    common::wait_until(&mut till.harness, "the late payment", |app| {
+        !app.late_notices().is_empty()
+    });
+    assert_eq!(till.record(&sale).outcome, Outcome::Paid);
+    assert!(
+        matches!(till.screen(), Screen::Entry),
+        "the till's own screen is untouched"
+    );
+}
+
+#[test]
 fn already_paid_on_a_retry_is_checked_and_recorded_paid() {
     let runtime = common::runtime();
     let fake = fake(&runtime, false);

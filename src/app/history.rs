@@ -9,7 +9,7 @@ use time::Date;
 
 use super::style::{FAILED_RED, PAID_GREEN, bold};
 use super::worker::HistoryUpdate;
-use crate::domain::{Outcome, SaleRef};
+use crate::domain::{Outcome, ProviderId, SaleRef};
 use crate::journal::{self, SaleRecord};
 
 /// The screen's state between frames.
@@ -113,10 +113,14 @@ impl HistoryPanel {
     }
 }
 
-/// Draws the screen. `can_ask`: the gateway in use confirms payments, so its sales can be
-/// asked about again.
-pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
-    let mut action = header_ui(ui, panel, can_ask);
+/// Draws the screen. `ask`: the provider in use, when it confirms payments: its own sales (and
+/// only those; another provider's sales cannot be asked through it) can be asked about again.
+pub fn history_ui(
+    ui: &mut Ui,
+    panel: &mut HistoryPanel,
+    ask: Option<ProviderId>,
+) -> Option<HistoryAction> {
+    let mut action = header_ui(ui, panel, ask.is_some());
     if let Some(problem) = &panel.problem {
         ui.label(RichText::new(format!("✖ {problem}")).color(FAILED_RED));
     }
@@ -133,7 +137,7 @@ pub fn history_ui(ui: &mut Ui, panel: &mut HistoryPanel, can_ask: bool) -> Optio
         });
     } else if panel.records.is_empty() {
         ui.label("No sales on this day.");
-    } else if let Some(asked) = table_ui(ui, panel, can_ask) {
+    } else if let Some(asked) = table_ui(ui, panel, ask) {
         action = Some(asked);
     }
     action
@@ -197,7 +201,7 @@ fn totals_ui(ui: &mut Ui, panel: &HistoryPanel) {
 }
 
 /// The day's sales, newest first, each with Check status where it can be asked about.
-fn table_ui(ui: &mut Ui, panel: &HistoryPanel, can_ask: bool) -> Option<HistoryAction> {
+fn table_ui(ui: &mut Ui, panel: &HistoryPanel, ask: Option<ProviderId>) -> Option<HistoryAction> {
     let mut action = None;
     TableBuilder::new(ui)
         .striped(true)
@@ -235,7 +239,7 @@ fn table_ui(ui: &mut Ui, panel: &HistoryPanel, can_ask: bool) -> Option<HistoryA
                     });
                     row.col(|ui| {
                         ui.label(details(record));
-                        if can_ask && record.outcome != Outcome::Paid {
+                        if ask == Some(record.provider) && record.outcome != Outcome::Paid {
                             if panel.asking == Some(Some(record.reference.clone())) {
                                 ui.spinner();
                             } else if ui.button("Check status").clicked() {

@@ -139,12 +139,12 @@ impl CounterApp {
     /// The history screen in place of the sale's screen; Esc closes it.
     pub(super) fn history_frame(&mut self, ui: &mut Ui, ctx: &egui::Context) {
         let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
-        let can_ask = self.gateway.confirms_payment();
+        let ask = Some(self.gateway.id()).filter(|_| self.gateway.confirms_payment());
         let Overlay::History(panel) = &mut self.overlay else {
             return;
         };
         let drawn = egui::CentralPanel::default_margins()
-            .show(ui, |ui| history::history_ui(ui, panel, can_ask))
+            .show(ui, |ui| history::history_ui(ui, panel, ask))
             .inner;
         let action = if escape {
             Some(HistoryAction::Close)

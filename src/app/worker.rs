@@ -123,8 +123,13 @@ pub fn spawn_request(
     }))
 }
 
+/// How often the journal is looked through for open sales nobody watches (a QR printed by
+/// `counterqr request` without `--wait` while this window runs).
+pub const ADOPT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Picks up the watch after a restart: `gateway`'s sales whose payment may still be unknown are
-/// watched again while their grace lasts, and asked about once when it is over.
+/// watched again while their grace lasts, and asked about once when it is over. Then, every
+/// [`ADOPT_EVERY`], open sales written by another process (the command line) are watched too.
 pub fn resume_watch(
     runtime: &Handle,
     writer: &Writer,
@@ -135,17 +140,10 @@ pub fn resume_watch(
     if !gateway.confirms_payment() {
         return;
     }
-    let provider = gateway.id();
-    let since = clock
-        .now_utc()
-        .checked_sub(UNSETTLED_HORIZON)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let unsettled = writer.read(move |journal| journal.unsettled(provider, since));
+    let writer = writer.clone();
     runtime.spawn(async move {
-        let records = match unsettled.await {
-            Ok(Ok(records)) => records,
-            Ok(Err(e)) => return tracing::error!("the watch cannot resume: {e}"),
-            Err(_) => return tracing::error!("the watch cannot resume: the journal stopped"),
+        let Some(records) = unsettled(&writer, gateway.id(), clock.now_utc()).await else {
+            return;
         };
         let now = clock.now_utc();
         // Those still in their grace first: each watch is set up before any single check reports.
@@ -168,7 +166,56 @@ pub fn resume_watch(
                 watcher.check_once(gateway.clone(), sale);
             }
         }
+        loop {
+            clock.sleep(ADOPT_EVERY).await;
+            let Some(records) = unsettled(&writer, gateway.id(), clock.now_utc()).await else {
+                return;
+            };
+            let now = clock.now_utc();
+            for record in records {
+                let Some(until) = record.watch_until.filter(|until| *until > now) else {
+                    continue;
+                };
+                if watcher.is_watching(&record.reference) {
+                    continue;
+                }
+                tracing::info!(sale = %record.reference, "watching a sale another process opened");
+                let sale = WatchedSale {
+                    sale: record.to_sale(),
+                    since: record.created_at,
+                    until,
+                    resumed: false,
+                };
+                watcher.watch(gateway.clone(), sale);
+            }
+        }
     });
+}
+
+/// `provider`'s sales of the last [`UNSETTLED_HORIZON`] whose payment may still be unknown;
+/// `None` (logged) when the journal cannot be read.
+async fn unsettled(
+    writer: &Writer,
+    provider: crate::domain::ProviderId,
+    now: OffsetDateTime,
+) -> Option<Vec<crate::journal::SaleRecord>> {
+    let since = now
+        .checked_sub(UNSETTLED_HORIZON)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    match writer
+        .read(move |journal| journal.unsettled(provider, since))
+        .await
+    {
+        Ok(Ok(records)) => Some(records),
+        Ok(Err(e)) => {
+            tracing::error!("the watch cannot resume: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::error!("the watch cannot resume: the journal stopped");
+            None
+        }
+    }
 }
 
 /// Reads `day` from the journal for the history screen.

@@ -176,7 +176,10 @@ impl Fields {
                 }
                 return Found::Unclear;
             };
-            let text = text.trim().to_owned();
+            // ASCII white space only: a gateway's "\u{3000}success" is not a plain word.
+            let text = text
+                .trim_matches(|c: char| c.is_ascii_whitespace())
+                .to_owned();
             if text.is_empty() {
                 continue;
             }
@@ -227,7 +230,7 @@ fn scalar_text(raw: &RawValue) -> Option<String> {
 /// nothing else (no sign, no grouping, no exponent, no spaces inside). Digits past the paise must
 /// be zeros (`500.000` is ₹500.00; `500.005` is not an amount of paise).
 pub fn parse_gateway_amount(text: &str) -> Option<Paise> {
-    let text = text.trim();
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty() || !digits(whole) || !digits(fraction) || (text.ends_with('.')) {
@@ -314,7 +317,9 @@ enum Word {
 /// A status word, compared whole (case and surrounding space aside); `None` for a word we do not
 /// know, which is never taken as success.
 fn classify(word: &str) -> Option<Word> {
-    let word = word.trim().to_ascii_lowercase();
+    let word = word
+        .trim_matches(|c: char| c.is_ascii_whitespace())
+        .to_ascii_lowercase();
     let word = word.as_str();
     Some(match word {
         "success" | "successful" | "captured" => Word::Success,
@@ -522,6 +527,10 @@ mod tests {
             "0x1F4",
             "500.00.00",
             "99999999999999999999999",
+            "\u{3000}500",
+            "500\u{a0}",
+            "\u{2028}500.00",
+            "５００",
         ] {
             assert_eq!(p(bad), None, "{bad:?}");
         }
@@ -540,6 +549,23 @@ mod tests {
             "paid",
         ),
         (r#"{"txnid":"REF","status":"SUCCESS","amount":500}"#, "paid"),
+        // Unicode white space is not trimmed into a plain word, id or amount.
+        (
+            r#"{"txnid":"REF","status":"\u3000success\u3000","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success\u0085","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"\u00a0REF\u2003","status":"success","amount":"500.00"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"txnid":"REF","status":"success","amount":"\u2028500.00\u00a0"}"#,
+            "unknown",
+        ),
         (
             r#"{"txnid":"REF","status":" Success ","amount":"500.000"}"#,
             "paid",

@@ -108,8 +108,14 @@ pub enum Record {
     Cancelled { reference: SaleRef },
     /// The cashier marked the sale not paid.
     NotPaid { reference: SaleRef },
-    /// No QR could be had.
-    Failed { reference: SaleRef, reason: String },
+    /// No QR could be had. With `watch_for`, the sale's payment is still watched that long from
+    /// now (the gateway said it was already paid but its status did not yet confirm it), so the
+    /// sale stays open until its watch ends.
+    Failed {
+        reference: SaleRef,
+        reason: String,
+        watch_for: Option<Duration>,
+    },
     /// The money arrived.
     Paid {
         reference: SaleRef,
@@ -127,6 +133,15 @@ pub enum Record {
 }
 
 impl Record {
+    /// No QR could be had for `reference`, for `reason`; nothing more to watch.
+    pub fn failed(reference: &SaleRef, reason: &str) -> Self {
+        Self::Failed {
+            reference: reference.clone(),
+            reason: reason.to_owned(),
+            watch_for: None,
+        }
+    }
+
     /// The sale this step is about.
     pub fn reference(&self) -> &SaleRef {
         match self {

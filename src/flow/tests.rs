@@ -472,3 +472,47 @@ fn a_new_sale_may_start_over_one_that_is_over_but_never_over_an_open_one() {
     );
     assert!(flow.screen().is_about(&next.reference));
 }
+
+#[test]
+fn already_paid_without_confirmation_is_not_paid_but_stays_watched() {
+    let t0 = Instant::now();
+    let mut flow = Flow::new(settings(true));
+    let sale = sale();
+    let _ = flow.handle(Event::Submit(sale.clone()), t0);
+    let commands = flow.handle(
+        Event::PaidUnconfirmed {
+            attempt: 1,
+            message: "PayU says it is already paid".into(),
+        },
+        t0 + secs(1),
+    );
+    assert!(
+        matches!(flow.screen(), Screen::Failed { .. }),
+        "never PAID on its word"
+    );
+    assert!(matches!(
+        recorded(&commands)[..],
+        [Record::Failed { watch_for: Some(w), .. }] if *w == GRACE
+    ));
+    assert!(commands.iter().any(
+        |c| matches!(c, Command::Watch { sale: s, grace, .. } if s.reference == sale.reference && *grace == GRACE)
+    ));
+    // Where payments cannot be confirmed there is nothing to watch.
+    let mut flow = Flow::new(settings(false));
+    let _ = flow.handle(Event::Submit(sale.clone()), t0);
+    let commands = flow.handle(
+        Event::PaidUnconfirmed {
+            attempt: 1,
+            message: "x".into(),
+        },
+        t0 + secs(1),
+    );
+    assert!(matches!(
+        recorded(&commands)[..],
+        [Record::Failed {
+            watch_for: None,
+            ..
+        }]
+    ));
+    assert!(!commands.iter().any(|c| matches!(c, Command::Watch { .. })));
+}

@@ -138,9 +138,13 @@ impl Gateway for TrainingGateway {
                     "training mode is set not to simulate payments".to_owned(),
                 ));
             };
-            let paid = self
-                .issued_at(&sale.reference)
-                .is_some_and(|at| self.clock.now().saturating_duration_since(at) >= paid_after);
+            let Some(issued) = self.issued_at(&sale.reference) else {
+                // Not a QR this till issued since it started: nothing is known about it.
+                return Ok(PaymentStatus::Unknown {
+                    why: "training mode knows only the QRs it issued since it started".to_owned(),
+                });
+            };
+            let paid = self.clock.now().saturating_duration_since(issued) >= paid_after;
             let status = if paid {
                 PaymentStatus::Paid(PaidDetails {
                     payer_vpa: Some("customer@invalid".to_owned()),
@@ -204,9 +208,12 @@ mod tests {
             clock(),
         );
         let sale = sale(10);
-        assert_eq!(
-            gateway.check_status(&sale).await,
-            Ok(PaymentStatus::Pending)
+        assert!(
+            matches!(
+                gateway.check_status(&sale).await,
+                Ok(PaymentStatus::Unknown { .. })
+            ),
+            "a sale it never issued is unknown to it, not unpaid"
         );
         gateway
             .request_qr(&sale)

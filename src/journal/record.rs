@@ -29,29 +29,7 @@ impl Journal {
         let conn = self.conn()?;
         let changed = match record {
             Record::Requested { sale, provider } => {
-                let c = &sale.customer;
-                conn.execute(
-                    "INSERT INTO sales (reference, provider, amount_paise, created_at, local_date,
-                         source, customer_name, customer_mobile, customer_email, bill_ref,
-                         outcome, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'requested', ?4)
-                     ON CONFLICT (reference) DO UPDATE SET
-                         outcome = 'requested', reason = NULL, settled_at = NULL,
-                         updated_at = excluded.updated_at
-                     WHERE sales.outcome != 'paid'",
-                    params![
-                        reference,
-                        provider.as_str(),
-                        i64::try_from(sale.amount.paise()).unwrap_or(i64::MAX),
-                        now,
-                        self.today(at).to_string(),
-                        sale.source.as_str(),
-                        c.name,
-                        c.mobile,
-                        c.email,
-                        sale.extra.bill_ref,
-                    ],
-                )?
+                insert_requested(&conn, sale, *provider, &now, self.today(at))?
             }
             Record::Shown {
                 payload,
@@ -83,7 +61,12 @@ impl Journal {
             Record::Expired { .. } => end_display(&conn, reference, &now, "expired", None)?,
             Record::Cancelled { .. } => end_display(&conn, reference, &now, "cancelled", None)?,
             Record::NotPaid { .. } => end_display(&conn, reference, &now, "not_paid", None)?,
-            Record::Failed { reason, .. } => {
+            Record::Failed {
+                reason, watch_for, ..
+            } => {
+                if let Some(watch_for) = watch_for {
+                    watch_until_at_least(&conn, reference, later(at, *watch_for))?;
+                }
                 end_display(&conn, reference, &now, "failed", Some(reason))?
             }
             Record::Paid { how, details, .. } => conn.execute(
@@ -149,6 +132,54 @@ impl Journal {
         }
         Ok(changed)
     }
+}
+
+/// Writes a sale before its QR is asked for; a retry of the same sale (its reference reused)
+/// opens it again, unless it is paid.
+fn insert_requested(
+    conn: &rusqlite::Connection,
+    sale: &crate::domain::Sale,
+    provider: crate::domain::ProviderId,
+    now: &str,
+    local_date: time::Date,
+) -> Result<usize, rusqlite::Error> {
+    let c = &sale.customer;
+    conn.execute(
+        "INSERT INTO sales (reference, provider, amount_paise, created_at, local_date,
+             source, customer_name, customer_mobile, customer_email, bill_ref,
+             outcome, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'requested', ?4)
+         ON CONFLICT (reference) DO UPDATE SET
+             outcome = 'requested', reason = NULL, settled_at = NULL,
+             updated_at = excluded.updated_at
+         WHERE sales.outcome != 'paid'",
+        params![
+            sale.reference.as_str(),
+            provider.as_str(),
+            i64::try_from(sale.amount.paise()).unwrap_or(i64::MAX),
+            now,
+            local_date.to_string(),
+            sale.source.as_str(),
+            c.name,
+            c.mobile,
+            c.email,
+            sale.extra.bill_ref,
+        ],
+    )
+}
+
+/// Makes sure `reference` is watched until `until` at least (a paid sale is left alone).
+fn watch_until_at_least(
+    conn: &rusqlite::Connection,
+    reference: &str,
+    until: OffsetDateTime,
+) -> Result<usize, rusqlite::Error> {
+    conn.execute(
+        "UPDATE sales SET watch_until = ?2
+         WHERE reference = ?1 AND outcome != 'paid'
+           AND (watch_until IS NULL OR watch_until < ?2)",
+        params![reference, time_text(until)],
+    )
 }
 
 /// The QR left the screen (or never came) with `outcome`. A sale whose payment is watched stays

@@ -134,6 +134,7 @@ fn nothing_turns_a_paid_sale_into_anything_else() {
         Record::Failed {
             reference: r.clone(),
             reason: "x".into(),
+            watch_for: Some(std::time::Duration::from_secs(120)),
         },
         Record::AttemptFailed {
             reference: r.clone(),
@@ -439,4 +440,53 @@ fn totals_count_and_sum_each_outcome_without_overflow() {
     huge.amount = Paise::new(u64::MAX);
     let twice = [huge.clone(), huge];
     assert_eq!(totals(&twice)[0].2, Paise::new(u64::MAX));
+}
+
+#[test]
+fn an_unconfirmed_already_paid_keeps_the_sale_open_until_its_watch_ends() {
+    // Shown, expired and its watch over (the payment landed at the last second and the status
+    // lagged); a retry is refused "already paid" without confirmation: the sale stays open.
+    let journal = Journal::in_memory().expect("journal");
+    let s = sale(500, None);
+    journal
+        .record(&requested(&s, Source::Window), at(0))
+        .expect("r");
+    journal.record(&shown(&s, Some(120)), at(1)).expect("s");
+    let ended = Record::WatchEnded {
+        reference: s.reference.clone(),
+        last_failure: None,
+    };
+    journal.record(&ended, at(500)).expect("ended");
+    journal
+        .record(&requested(&s, Source::Window), at(510))
+        .expect("retry");
+    let refused = Record::Failed {
+        reference: s.reference.clone(),
+        reason: "PayU says this sale is already paid (E2012)".into(),
+        watch_for: Some(std::time::Duration::from_secs(120)),
+    };
+    journal.record(&refused, at(511)).expect("failed");
+    assert_eq!(get(&journal, &s).outcome, Outcome::Failed);
+    let open = journal
+        .unsettled(ProviderId::Payu, at(-3600))
+        .expect("list");
+    assert_eq!(open.len(), 1, "still watched, so resumed after a restart");
+    // Without the watch, the same failure settles it.
+    let plain = sale(300, None);
+    journal
+        .record(&requested(&plain, Source::Window), at(0))
+        .expect("r");
+    let failed = Record::Failed {
+        reference: plain.reference.clone(),
+        reason: "no QR".into(),
+        watch_for: None,
+    };
+    journal.record(&failed, at(1)).expect("failed");
+    assert_eq!(
+        journal
+            .unsettled(ProviderId::Payu, at(-3600))
+            .expect("list")
+            .len(),
+        1
+    );
 }

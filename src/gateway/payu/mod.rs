@@ -226,13 +226,19 @@ impl Gateway for PayuGateway {
     fn check_status<'a>(&'a self, sale: &'a Sale) -> GatewayFuture<'a, PaymentStatus> {
         Box::pin(async move {
             if !self.use_verify_payment.load(Ordering::Relaxed) {
-                match self.check_bqr_status(sale).await? {
-                    BqrReading::Status(PaymentStatus::Unknown { why }) => {
+                match self.check_bqr_status(sale).await {
+                    // An answer that could not be read at all: verify_payment may still tell.
+                    Err(GatewayError::BadAnswer { detail, .. }) => {
+                        tracing::info!(sale = %sale.reference,
+                            "check_bqr_txn_status unreadable ({detail}); asking verify_payment");
+                    }
+                    Err(e) => return Err(e),
+                    Ok(BqrReading::Status(PaymentStatus::Unknown { why })) => {
                         tracing::info!(sale = %sale.reference,
                             "check_bqr_txn_status undecided ({why}); asking verify_payment");
                     }
-                    BqrReading::Status(status) => return Ok(status),
-                    BqrReading::Refused => {
+                    Ok(BqrReading::Status(status)) => return Ok(status),
+                    Ok(BqrReading::Refused) => {
                         tracing::warn!(
                             "PayU refused check_bqr_txn_status for this key; using \
                             verify_payment instead"

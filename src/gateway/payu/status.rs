@@ -12,6 +12,18 @@ use crate::domain::{PaymentStatus, Sale};
 use crate::gateway::GatewayError;
 use crate::gateway::http::HttpAnswer;
 
+/// The envelope of a status answer: beyond [`check_envelope`], only a 2xx answer can speak of a
+/// payment; a 4xx with JSON is PayU's reason for refusing, never a status, whatever it says.
+fn check_status_envelope(answer: &HttpAnswer) -> Result<(), GatewayError> {
+    check_envelope(answer)?;
+    if (200..300).contains(&answer.status) {
+        return Ok(());
+    }
+    let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    Err(failure_in(&json)
+        .unwrap_or_else(|| crate::gateway::http::status_error(PROVIDER, answer.status)))
+}
+
 /// What `check_bqr_txn_status` said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BqrReading {
@@ -43,7 +55,7 @@ pub fn read_bqr_status(answer: &HttpAnswer, sale: &Sale) -> Result<BqrReading, G
     if answer.looks_like_html() && (200..300).contains(&answer.status) {
         return Ok(BqrReading::Refused);
     }
-    check_envelope(answer)?;
+    check_status_envelope(answer)?;
     let outer = Fields::parse(&answer.body).map_err(bad)?;
     match outer.text(&["result"]) {
         Found::One(encoded) => {
@@ -107,7 +119,7 @@ pub fn read_verify_payment(
     answer: &HttpAnswer,
     sale: &Sale,
 ) -> Result<PaymentStatus, GatewayError> {
-    check_envelope(answer)?;
+    check_status_envelope(answer)?;
     let outer = Fields::parse(&answer.body).map_err(bad)?;
     let details = match outer.object("transaction_details") {
         Some(Ok(details)) => details,
@@ -194,6 +206,40 @@ mod tests {
                 "{unclear}"
             );
         }
+    }
+
+    #[test]
+    fn an_error_status_is_never_a_payment_whatever_its_body_says() {
+        let sale = sale();
+        let r = sale.reference.as_str();
+        let result = base64::engine::general_purpose::STANDARD.encode(format!(
+            r#"{{"txnid":"{r}","status":"success","unmappedstatus":"captured","amount":"500.00"}}"#
+        ));
+        let verify = format!(
+            r#"{{"status":1,"transaction_details":{{"{r}":{{"txnid":"{r}","status":"success",
+            "unmappedstatus":"captured","amt":"500.00","transaction_amount":"500.00"}}}}}}"#
+        );
+        for status in [400, 401, 403, 404, 409, 429] {
+            let bqr = json(status, &format!(r#"{{"status":1,"result":"{result}"}}"#));
+            assert!(
+                read_bqr_status(&bqr, &sale).is_err(),
+                "bqr at HTTP {status}"
+            );
+            assert!(
+                read_verify_payment(&json(status, &verify), &sale).is_err(),
+                "verify_payment at HTTP {status}"
+            );
+        }
+        // The same bodies at 200 are paid: the status code alone made the difference.
+        let bqr = json(200, &format!(r#"{{"status":1,"result":"{result}"}}"#));
+        assert!(matches!(
+            read_bqr_status(&bqr, &sale),
+            Ok(BqrReading::Status(PaymentStatus::Paid(_)))
+        ));
+        assert!(matches!(
+            read_verify_payment(&json(200, &verify), &sale),
+            Ok(PaymentStatus::Paid(_))
+        ));
     }
 
     #[test]
