@@ -70,13 +70,22 @@ pub fn verify_qr(
             Ok((payload, QrMatrix::encode(&grant.payload)?))
         });
     match checked {
-        Ok((payload, matrix)) => Ok(ReadyQr {
-            grant,
-            payload,
-            matrix,
-        }),
+        Ok((mut payload, matrix)) => {
+            // Names are shown to the customer: no bidi tricks, no control characters.
+            let clean = |name: &str| crate::domain::text::clean_gateway_text(name, 99);
+            payload.payee_name = payload.payee_name.as_deref().map(clean);
+            let grant = QrGrant {
+                payee_name: clean(&grant.payee_name),
+                ..grant
+            };
+            Ok(ReadyQr {
+                grant,
+                payload,
+                matrix,
+            })
+        }
         Err(reason) => {
-            let shown: String = grant.payload.chars().take(400).collect();
+            let shown = crate::domain::text::clean_gateway_text(&grant.payload, 400);
             tracing::warn!(sale = %sale.reference, amount = %sale.amount, payload = %shown,
                 "gateway QR refused: {reason}");
             Err(reason)

@@ -353,3 +353,22 @@ fn one_bill_is_one_sale_and_history_finds_it_by_bill() {
     assert!(!unknown.status.success(), "an unknown bill is said so");
     assert!(stderr(&unknown).contains("INV-404"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn a_name_that_starts_with_a_formula_is_inert_in_csv_and_can_be_redacted() {
+    let env = Env::new(FAST_TRAINING);
+    let sold = env.run(&["request", "--amount", "250", "--name", "=HYPERLINK(\"x\")"]);
+    assert!(sold.status.success(), "{}", stderr(&sold));
+    let csv = stdout(&env.run(&["history", "--csv"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let name_at = headers.iter().position(|h| h == "customer_name").unwrap();
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[name_at], "'=HYPERLINK(\"x\")");
+    let redacted = stdout(&env.run(&["history", "--csv", "--redact"]));
+    assert!(!redacted.contains("HYPERLINK"), "{redacted}");
+    assert!(
+        redacted.contains("[redacted]") && redacted.contains(",250.00,"),
+        "{redacted}"
+    );
+}

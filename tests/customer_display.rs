@@ -92,6 +92,11 @@ fn the_customer_window_follows_the_sale() {
         1,
         "the countdown, with a symbol"
     );
+    assert_eq!(
+        till.count("UPI ID: training@invalid"),
+        2,
+        "the payee's VPA under the name, on the customer's window too"
+    );
     assert_eq!(till.count("Scan & pay with any UPI app"), 0);
     till.clock.advance(Duration::from_secs(61));
     till.harness.run_steps(2);

@@ -134,6 +134,14 @@ pub fn customer_ui(ui: &mut Ui, view: &CustomerView<'_>) {
                         .font(bold(line * 0.9))
                         .color(INK),
                 );
+                // The VPA under the name: what the customer's app will show, to check.
+                if let Some(vpa) = shown.qr.payee_vpa() {
+                    ui.label(
+                        RichText::new(format!("UPI ID: {vpa}"))
+                            .size(line * 0.75)
+                            .color(INK),
+                    );
+                }
                 if layout.beside {
                     ui.add_space(line);
                 }

@@ -21,7 +21,7 @@ pub fn history(
     if let Some(bill) = &args.bill {
         let records: Vec<_> = journal.sale_by_bill(bill.trim())?.into_iter().collect();
         anyhow::ensure!(!records.is_empty(), "no sale for bill {bill}");
-        return print_records(&records, args.csv, &format!("Bill {bill}"));
+        return print_records(&records, args.csv, args.redact, &format!("Bill {bill}"));
     }
     let from = args
         .from
@@ -29,17 +29,23 @@ pub fn history(
     let to = args.to.unwrap_or(from);
     anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     let records = journal.sales_between(from, to)?;
-    print_records(&records, args.csv, &format!("Sales from {from} to {to}"))
+    print_records(
+        &records,
+        args.csv,
+        args.redact,
+        &format!("Sales from {from} to {to}"),
+    )
 }
 
 /// The records as CSV, or as a table under `title` with totals.
 fn print_records(
     records: &[journal::SaleRecord],
     csv: bool,
+    redact: bool,
     title: &str,
 ) -> anyhow::Result<ExitCode> {
     if csv {
-        print!("{}", journal::to_csv(records)?);
+        print!("{}", journal::to_csv(records, redact)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("{title}: {}", records.len());
@@ -51,7 +57,14 @@ fn print_records(
             r.outcome.as_str(),
             r.provider.as_str(),
             r.reference,
-            r.customer.name.as_deref().unwrap_or("")
+            crate::domain::text::clean_gateway_text(
+                if redact {
+                    r.customer.name.as_ref().map_or("", |_| journal::REDACTED)
+                } else {
+                    r.customer.name.as_deref().unwrap_or("")
+                },
+                60
+            )
         );
     }
     for (outcome, count, amount) in journal::totals(records) {

@@ -97,6 +97,9 @@ pub struct HistoryArgs {
     /// Print CSV (one row per sale, with a header) instead of a table
     #[arg(long)]
     pub csv: bool,
+    /// Replace customers' names, mobiles and e-mails (and payers' VPAs) by [redacted]
+    #[arg(long)]
+    pub redact: bool,
     /// Only the sale of this bill (the billing software's bill reference), whatever its day
     #[arg(long, value_name = "REF")]
     pub bill: Option<String>,

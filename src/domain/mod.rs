@@ -15,6 +15,7 @@ pub mod picture;
 pub mod provider;
 pub mod record;
 pub mod sale;
+pub mod text;
 pub mod upi;
 pub mod upi_uri;
 pub mod url;

@@ -405,11 +405,7 @@ fn check_amount(txn: &Fields, expected: Paise) -> Result<Result<(), String>, Str
 
 /// At most 40 characters of a gateway's text, for messages.
 fn short(text: &str) -> String {
-    let mut out: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
-    if text.chars().count() > 40 {
-        out.push('…');
-    }
-    out
+    super::text::clean_gateway_text(text, 40)
 }
 
 /// Why a payment failed, in the gateway's words: its status, then its detailed status, message

@@ -16,11 +16,21 @@ pub struct Timeouts {
     pub total: Duration,
 }
 
+/// The most a JSON answer (a status, an error) may weigh; PayU's and OQPay's are under 4 KiB.
+pub const JSON_LIMIT: usize = 256 * 1024;
+/// The most a QR answer may weigh: PayU's image output is a PNG of some tens of KiB.
+pub const QR_LIMIT: usize = 4 * 1024 * 1024;
+
 /// The one HTTP client for the whole run (connection pool, TLS with the system's CA store).
+/// It follows no redirect: a 307/308 would re-send the form (PayU's key and hash, OQPay's
+/// registration ID) to wherever `Location` points. The total timeout covers reading the body,
+/// so a server trickling a byte a second is cut off at it.
 pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, GatewayError> {
     reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.total)
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(false)
         .user_agent(concat!("counterqr/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| GatewayError::Config(format!("the HTTP client could not start: {e}")))
@@ -77,38 +87,78 @@ impl HttpAnswer {
         if crate::render::looks_like_image(&self.raw) {
             return format!("({} bytes of image)", self.raw.len());
         }
-        self.body
-            .chars()
-            .take(LOGGED_BODY_CHARS)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
+        crate::domain::text::clean_gateway_text(&self.body, LOGGED_BODY_CHARS)
     }
 }
 
-/// Sends `request` and reads the whole answer; transport failures become plain words.
+/// Sends `request` and reads the answer, at most `limit` bytes of it (checked while reading,
+/// so an endless body is cut off); a redirect is refused, naming where it pointed. Transport
+/// failures become plain words.
 pub async fn send(
     provider: &'static str,
     request: reqwest::RequestBuilder,
+    limit: usize,
 ) -> Result<HttpAnswer, GatewayError> {
-    let response = request
+    let mut response = request
         .send()
         .await
         .map_err(|e| transport_error(provider, e))?;
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(|| "nowhere".to_owned(), redirect_target);
+        return Err(GatewayError::BadAnswer {
+            provider,
+            detail: format!(
+                "the gateway answered with a redirect (HTTP {status}) to {location}; counterqr \
+                 follows no redirects: check the gateway address in Settings"
+            ),
+        });
+    }
+    let too_big = || GatewayError::BadAnswer {
+        provider,
+        detail: format!("the answer is larger than {} KiB", limit / 1024),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_big());
+    }
     let content_type = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let raw = response
-        .bytes()
+    let mut raw = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| transport_error(provider, e))?;
-    Ok(HttpAnswer::new(
-        status,
-        content_type.as_deref(),
-        raw.to_vec(),
-    ))
+        .map_err(|e| transport_error(provider, e))?
+    {
+        if raw.len().saturating_add(chunk.len()) > limit {
+            return Err(too_big());
+        }
+        raw.extend_from_slice(&chunk);
+    }
+    Ok(HttpAnswer::new(status, content_type.as_deref(), raw))
+}
+
+/// Where a redirect pointed, for the cashier: scheme, host and path (no query, which could
+/// carry anything), cut short and stripped of control characters.
+fn redirect_target(location: &str) -> String {
+    let shown = url::Url::parse(location).map_or_else(
+        |_| location.to_owned(),
+        |mut url| {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url[..url::Position::AfterPath].to_owned()
+        },
+    );
+    crate::domain::text::clean_gateway_text(&shown, 120)
 }
 
 /// A transport failure in words a cashier can act on. The request (which may hold a secret) is

@@ -22,33 +22,45 @@ pub mod upi_direct;
 /// A boxed future a gateway call returns; `Send` so it can run on a tokio task.
 pub type GatewayFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, GatewayError>> + Send + 'a>>;
 
-/// Why a provider gave no QR (or no status). The `Display` text is for the cashier.
+/// A gateway's words made inert for the screen, the journal and the log.
+fn clean(text: &str) -> String {
+    crate::domain::text::clean_gateway_text(text, crate::domain::text::GATEWAY_TEXT_CHARS)
+}
+
+/// Why a provider gave no QR (or no status). The `Display` text is for the cashier; the
+/// gateway's own words in it are cleaned ([`crate::domain::text`]) whatever they hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GatewayError {
     /// The settings for this provider are missing or wrong.
     #[error("Payment settings problem: {0}")]
     Config(String),
     /// The provider refused this sale, saying why.
-    #[error("{provider} refused the request: {message}")]
+    #[error("{provider} refused the request: {}", clean(message))]
     Rejected {
         provider: &'static str,
         message: String,
     },
     /// The provider could not be reached or did not answer in time.
-    #[error("Could not reach {provider}: {detail}. Check the internet connection and try again.")]
+    #[error(
+        "Could not reach {provider}: {}. Check the internet connection and try again.",
+        clean(detail)
+    )]
     Unreachable {
         provider: &'static str,
         detail: String,
     },
     /// The provider answered with something we could not read.
-    #[error("{provider} sent an answer that could not be read ({detail}). Try again.")]
+    #[error(
+        "{provider} sent an answer that could not be read ({}). Try again.",
+        clean(detail)
+    )]
     BadAnswer {
         provider: &'static str,
         detail: String,
     },
     /// The provider refused a new QR because this sale is already paid (PayU E2012): its status
     /// is to be checked, and the sale recorded paid when it confirms.
-    #[error("{provider}: {message}")]
+    #[error("{provider}: {}", clean(message))]
     AlreadyPaid {
         provider: &'static str,
         message: String,

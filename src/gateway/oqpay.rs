@@ -156,7 +156,7 @@ impl Gateway for OqpayGateway {
                 "registrationID": registration_id.expose(),
             });
             let request = self.client.post(self.endpoint.clone()).json(&body);
-            let answer = http::send(PROVIDER, request).await?;
+            let answer = http::send(PROVIDER, request, http::QR_LIMIT).await?;
             let grant = read_answer(&answer, OffsetDateTime::now_utc(), self.limits);
             match &grant {
                 Ok(_) => tracing::info!(sale = %sale.reference, "OQPay issued a QR"),

@@ -40,13 +40,33 @@ const HEADER: [&str; 16] = [
     "settled",
 ];
 
-/// The records as CSV, with a header row; names with commas, quotes or line breaks are quoted.
-pub fn to_csv(records: &[SaleRecord]) -> Result<String, csv::Error> {
+/// What a redacted export shows instead of a customer's details.
+pub const REDACTED: &str = "[redacted]";
+
+/// A cell a spreadsheet will not run: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (a formula, or the start of one) gets a leading `'`, as OWASP advises for
+/// CSV injection. The text is otherwise kept, so nothing is lost.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// The records as CSV, with a header row; names with commas, quotes or line breaks are quoted,
+/// and every cell is made inert for spreadsheets. With `redact`, customers' names, mobiles and
+/// e-mails (and payers' VPAs) are replaced by [`REDACTED`] where there was one.
+pub fn to_csv(records: &[SaleRecord], redact: bool) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADER)?;
     for r in records {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        writer.write_record([
+        let personal = |v: &Option<String>| match v {
+            Some(_) if redact => REDACTED.to_owned(),
+            _ => text(v),
+        };
+        let row = [
             super::time_text(r.created_at),
             r.local_date.to_string(),
             r.reference.to_string(),
@@ -57,15 +77,16 @@ pub fn to_csv(records: &[SaleRecord]) -> Result<String, csv::Error> {
             r.paid_how
                 .map(|h| h.as_str().to_owned())
                 .unwrap_or_default(),
-            text(&r.customer.name),
-            text(&r.customer.mobile),
-            text(&r.customer.email),
-            text(&r.paid.payer_vpa),
+            personal(&r.customer.name),
+            personal(&r.customer.mobile),
+            personal(&r.customer.email),
+            personal(&r.paid.payer_vpa),
             text(&r.paid.bank_reference),
             text(&r.paid.gateway_payment_id),
             text(&r.reason),
             if r.settled_at.is_some() { "yes" } else { "no" }.to_owned(),
-        ])?;
+        ];
+        writer.write_record(row.map(inert))?;
     }
     let bytes = writer
         .into_inner()

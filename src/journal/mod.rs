@@ -21,7 +21,7 @@ mod record;
 mod schema;
 mod writer;
 
-pub use export::{to_csv, totals};
+pub use export::{REDACTED, to_csv, totals};
 pub use schema::SCHEMA_VERSION;
 pub use writer::{Receipt, Writer};
 

@@ -370,7 +370,7 @@ fn csv_quotes_names_with_commas_and_quotes() {
         .expect("requested");
     let day = journal.today(at(0));
     let records = journal.sales_between(day, day).expect("list");
-    let text = to_csv(&records).expect("csv");
+    let text = to_csv(&records, false).expect("csv");
     assert!(
         text.contains("\"Sharma, \"\"Ravi\"\" & Sons\""),
         "quoted and doubled: {text}"
@@ -489,4 +489,59 @@ fn an_unconfirmed_already_paid_keeps_the_sale_open_until_its_watch_ends() {
             .len(),
         1
     );
+}
+
+#[test]
+fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
+    let journal = Journal::in_memory().expect("journal");
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example\",\"Click\")",
+        "+91 98765",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\tTAB",
+        "\rCR",
+    ];
+    let mut sales = Vec::new();
+    for (i, name) in hostile.iter().enumerate() {
+        let s = sale(100 + i as u64, Some(name));
+        journal
+            .record(&requested(&s, Source::Window), at(0))
+            .expect("requested");
+        let failed = Record::Failed {
+            reference: s.reference.clone(),
+            reason: "=cmd|' /C calc'!A0".into(),
+            watch_for: None,
+        };
+        journal.record(&failed, at(1)).expect("failed");
+        sales.push(s);
+    }
+    let day = journal.today(at(0));
+    let records = journal.sales_between(day, day).expect("list");
+    for redact in [false, true] {
+        let text = to_csv(&records, redact).expect("csv");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("parses")).collect();
+        assert_eq!(rows.len(), hostile.len());
+        for row in &rows {
+            for cell in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "a live formula: {cell:?}"
+                );
+            }
+            let column =
+                |name: &str| row[headers.iter().position(|h| h == name).expect(name)].to_owned();
+            assert_eq!(column("reason"), "'=cmd|' /C calc'!A0", "kept, made inert");
+            let name = column("customer_name");
+            if redact {
+                assert_eq!(name, super::export::REDACTED);
+            } else {
+                assert!(hostile.iter().any(|h| name == format!("'{h}")), "{name:?}");
+            }
+            assert!(column("amount").ends_with(".00"), "amounts stay");
+            assert!(column("reference").starts_with("CQ"), "references stay");
+        }
+    }
 }

@@ -139,7 +139,12 @@ impl PayuGateway {
         ];
         form.extend_from_slice(more);
         let request = self.client.post(self.endpoint.clone()).form(&form);
-        http::send(PROVIDER, request).await
+        let limit = if command == GENERATE {
+            http::QR_LIMIT
+        } else {
+            http::JSON_LIMIT
+        };
+        http::send(PROVIDER, request, limit).await
     }
 
     /// `check_bqr_txn_status` for the sale's transactionId.
