@@ -21,7 +21,7 @@ pub fn data_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// The window's lock file: held by the one running window, so a second one is refused and the
 /// journal knows whether the window's open sales are live. `None` when another process holds it.
 pub fn window_lock(data_dir: &Path) -> anyhow::Result<Option<std::fs::File>> {
-    std::fs::create_dir_all(data_dir)
+    journal::private_dir(data_dir)
         .with_context(|| format!("could not create {}", data_dir.display()))?;
     let path = data_dir.join("window.lock");
     let file = std::fs::OpenOptions::new()
@@ -39,17 +39,24 @@ pub fn window_lock(data_dir: &Path) -> anyhow::Result<Option<std::fs::File>> {
     }
 }
 
-/// Opens the journal in the data directory and marks the sales a stopped till left open.
+/// Opens the journal in the data directory, marks the sales a stopped till left open, and
+/// erases customer details older than `keep_customer_days`.
 /// `holding_window_lock`: this process is the window.
 pub fn open_journal(
     data_dir: &Path,
     offset: Option<time::UtcOffset>,
     holding_window_lock: bool,
+    keep_customer_days: u64,
 ) -> anyhow::Result<Arc<Journal>> {
     let path = data_dir.join(journal::JOURNAL_FILE_NAME);
     let journal = Journal::open(&path, offset.unwrap_or(time::UtcOffset::UTC))?;
     // Only a process that can take the window's lock knows that no window is running.
     let window_gone = holding_window_lock || window_lock(data_dir)?.is_some();
-    journal.mark_interrupted(window_gone, time::OffsetDateTime::now_utc())?;
+    let now = time::OffsetDateTime::now_utc();
+    journal.mark_interrupted(window_gone, now)?;
+    journal.erase_customer_details(journal::customer_cutoff(
+        journal.today(now),
+        keep_customer_days,
+    ))?;
     Ok(Arc::new(journal))
 }

@@ -21,7 +21,12 @@ pub fn init(log_dir: &Path, stderr_level: &str) -> Option<WorkerGuard> {
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_filter(env_or(&format!("counterqr={stderr_level},warn")));
-    let appender = std::fs::create_dir_all(log_dir).ok().and_then(|()| {
+    // The data directory and its logs are this user's alone (0700).
+    let private = log_dir
+        .parent()
+        .map_or(Ok(()), crate::journal::private_dir)
+        .and_then(|()| crate::journal::private_dir(log_dir));
+    let appender = private.ok().and_then(|()| {
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("counterqr")

@@ -107,6 +107,13 @@ impl Secret {
     }
 }
 
+impl Drop for Secret {
+    /// The value is overwritten before its memory is freed.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([redacted])")

@@ -141,6 +141,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn a_secret_used_for_a_sale_is_in_no_file_and_no_log() {
+    let _turn = PAYU_SECRETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let server = runtime.block_on(async {
         let server = wiremock::MockServer::start().await;
@@ -432,4 +435,89 @@ fn reconcile_asks_again_about_the_days_unpaid_sales_and_records_a_late_payment()
                 .success()
         );
     }
+}
+
+#[test]
+fn every_secret_change_needs_the_manager_pin_and_wrong_pins_back_off() {
+    let _turn = PAYU_SECRETS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let data = tempfile::tempdir().expect("temp dir");
+    let pin = "90817263";
+    let set_pin = counterqr(
+        &["secret", "set", "manager-pin"],
+        &format!("{pin}\n"),
+        data.path(),
+    );
+    assert!(
+        set_pin.status.success(),
+        "no PIN yet, none asked: {}",
+        text(&set_pin)
+    );
+
+    // Without the PIN, nothing changes: not a key, not the PIN itself, not the API token.
+    for args in [
+        &["secret", "set", "payu-key"][..],
+        &["secret", "delete", "manager-pin"][..],
+        &["api", "new-token"][..],
+    ] {
+        let refused = counterqr(args, "1111\nkey-value\n", data.path());
+        assert!(!refused.status.success(), "{args:?}: {}", text(&refused));
+        assert!(
+            text(&refused).contains("Wrong manager PIN"),
+            "{}",
+            text(&refused)
+        );
+    }
+    assert_eq!(secret_tool_lookup("payu-key"), None);
+    assert_eq!(secret_tool_lookup("manager-pin").as_deref(), Some(pin));
+
+    // Two more wrong PINs make five: the sixth try waits, even with the right PIN.
+    for _ in 0..2 {
+        let _ = counterqr(&["secret", "set", "payu-key"], "9999\nv\n", data.path());
+    }
+    let waiting = counterqr(
+        &["secret", "set", "payu-key"],
+        &format!("{pin}\nkey-value\n"),
+        data.path(),
+    );
+    assert!(!waiting.status.success());
+    assert!(
+        text(&waiting).contains("try again in"),
+        "{}",
+        text(&waiting)
+    );
+    assert_eq!(secret_tool_lookup("payu-key"), None);
+
+    // The wait is kept beside the settings, digits nowhere; once it is over the PIN works.
+    let attempts = data.path().join("pin-attempts.json");
+    let kept = std::fs::read_to_string(&attempts).expect("attempts kept");
+    assert!(kept.contains("\"wrong_in_a_row\":5"), "{kept}");
+    std::fs::write(&attempts, r#"{"wrong_in_a_row":5,"last_wrong":0}"#).expect("age it");
+    let right = counterqr(
+        &["secret", "set", "payu-key"],
+        &format!("{pin}\nkey-value\n"),
+        data.path(),
+    );
+    assert!(right.status.success(), "{}", text(&right));
+    assert_eq!(secret_tool_lookup("payu-key").as_deref(), Some("key-value"));
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).expect("read");
+        assert!(
+            !bytes.windows(pin.len()).any(|w| w == pin.as_bytes()),
+            "{} holds the PIN",
+            entry.display()
+        );
+    }
+
+    // Tidy up for the other tests: with the PIN.
+    for name in ["payu-key", "manager-pin"] {
+        let deleted = counterqr(
+            &["secret", "delete", name],
+            &format!("{pin}\n"),
+            data.path(),
+        );
+        assert!(deleted.status.success(), "{}", text(&deleted));
+    }
+    assert_eq!(secret_tool_lookup("manager-pin"), None);
 }

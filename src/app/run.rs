@@ -86,7 +86,7 @@ pub fn run_window(
     let _window_lock = data::window_lock(data_dir)?.context(
         "counterqr is already open on this PC (one window per till); switch to it instead",
     )?;
-    let journal = data::open_journal(data_dir, offset, true)?;
+    let journal = data::open_journal(data_dir, offset, true, config.customer_details_days)?;
     let journal = journal::Writer::start(journal).context("could not start the journal writer")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -94,6 +94,7 @@ pub fn run_window(
         .build()
         .context("could not start the async runtime")?;
     let clock = clock::system();
+    erase_customer_details_daily(&runtime, &journal, config.customer_details_days);
     let Selling {
         gateway,
         expected_payee_vpa,
@@ -158,4 +159,28 @@ pub fn run_window(
         }),
     )
     .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+}
+
+/// A window runs for days: every hour, customer details older than `keep_days` are erased.
+fn erase_customer_details_daily(
+    runtime: &tokio::runtime::Runtime,
+    writer: &journal::Writer,
+    keep_days: u64,
+) {
+    let writer = writer.clone();
+    runtime.spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            let writer = writer.clone();
+            let erased = tokio::task::spawn_blocking(move || {
+                let journal = writer.journal();
+                let today = journal.today(time::OffsetDateTime::now_utc());
+                journal.erase_customer_details(journal::customer_cutoff(today, keep_days))
+            })
+            .await;
+            if let Ok(Err(e)) = erased {
+                tracing::error!("customer details could not be erased: {e}");
+            }
+        }
+    });
 }

@@ -13,11 +13,17 @@ use crate::{clock, data, providers, reconcile, secrets};
 
 /// Prints the sales of the days asked for, newest first, with totals.
 pub fn history(
+    config_path: &Path,
     data_dir: &Path,
     offset: Option<time::UtcOffset>,
     args: &HistoryArgs,
 ) -> anyhow::Result<ExitCode> {
-    let journal = data::open_journal(data_dir, offset, false)?;
+    // History shows what the settings would keep, even when they cannot be read in full.
+    let keep = Config::load(config_path).map_or_else(
+        |_| Config::default().customer_details_days,
+        |c| c.customer_details_days,
+    );
+    let journal = data::open_journal(data_dir, offset, false, keep)?;
     if let Some(bill) = &args.bill {
         let records: Vec<_> = journal.sale_by_bill(bill.trim())?.into_iter().collect();
         anyhow::ensure!(!records.is_empty(), "no sale for bill {bill}");
@@ -90,7 +96,7 @@ pub fn reconcile(
         "{} cannot tell whether a payment arrived, so there is nothing to reconcile",
         gateway.id().display_name()
     );
-    let journal = data::open_journal(data_dir, offset, false)?;
+    let journal = data::open_journal(data_dir, offset, false, config.customer_details_days)?;
     let day = day.unwrap_or_else(|| journal.today(clock.now_utc()));
     let records = journal.sales_between(day, day)?;
     let chosen = reconcile::candidates(&records, gateway.id());

@@ -221,12 +221,12 @@ fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
             run_window(&config_path, &data_dir, offset, args).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Request(args)) => request::run(&config_path, &data_dir, offset, &args),
-        Some(Command::History(args)) => journal::history(&data_dir, offset, &args),
+        Some(Command::History(args)) => journal::history(&config_path, &data_dir, offset, &args),
         Some(Command::Reconcile(args)) => {
             journal::reconcile(&config_path, &data_dir, offset, args.day)
         }
-        Some(Command::Secret(command)) => secret::secret(&command),
-        Some(Command::Api(ApiCommand::NewToken)) => secret::new_api_token(),
+        Some(Command::Secret(command)) => secret::secret(&command, &config_path),
+        Some(Command::Api(ApiCommand::NewToken)) => secret::new_api_token(&config_path),
         Some(Command::Config(ConfigCommand::Path)) => {
             println!("{}", config_path.display());
             Ok(ExitCode::SUCCESS)

@@ -80,7 +80,7 @@ pub fn run(
         };
         return through_window::sell(&config.api.listen, &bill, args.json, args.wait);
     }
-    let journal = data::open_journal(data_dir, offset, false)?;
+    let journal = data::open_journal(data_dir, offset, false, config.customer_details_days)?;
     let clock = clock::system();
     let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
     anyhow::ensure!(

@@ -51,6 +51,9 @@ pub struct Config {
     /// How long after a QR's expiry (or its withdrawal) its payment is still watched for, in
     /// seconds, where the gateway can confirm payments.
     pub late_payment_grace_secs: u64,
+    /// Customers' names, mobiles and e-mails (and payers' VPAs) are erased from the journal
+    /// this many days after the sale; amounts, references and outcomes stay.
+    pub customer_details_days: u64,
     pub training: TrainingConfig,
     pub upi: UpiConfig,
     pub oqpay: OqpayConfig,
@@ -83,6 +86,7 @@ impl Default for Config {
             expected_payee_vpa: String::new(),
             max_qr_life_secs: 900,
             late_payment_grace_secs: 120,
+            customer_details_days: 30,
             training: TrainingConfig::default(),
             upi: UpiConfig::default(),
             oqpay: OqpayConfig::default(),

@@ -23,6 +23,8 @@ pub const MAX_AMOUNT_RUPEES: RangeInclusive<u64> = 1..=1_00_00_000;
 pub const SOUND_VOLUME: RangeInclusive<u64> = 0..=100;
 /// How long a payment is still watched for after its QR, in seconds.
 pub const GRACE_SECS: RangeInclusive<u64> = 0..=3600;
+/// Days customers' details are kept in the journal.
+pub const CUSTOMER_DAYS: RangeInclusive<u64> = 1..=3650;
 /// Training's simulated payment, in seconds (0: never).
 pub const PAID_AFTER_SECS: RangeInclusive<u64> = 0..=3600;
 /// Training's simulated gateway delay, in milliseconds.
@@ -35,6 +37,7 @@ pub enum Setting {
     MaxAmount,
     MaxQrLife,
     LateGrace,
+    CustomerDays,
     SoundVolume,
     ExpectedVpa,
     TrainingDelay,
@@ -66,6 +69,7 @@ impl Setting {
             Self::MaxAmount => "max_amount_rupees",
             Self::MaxQrLife => "max_qr_life_secs",
             Self::LateGrace => "late_payment_grace_secs",
+            Self::CustomerDays => "customer_details_days",
             Self::SoundVolume => "sound_volume",
             Self::ExpectedVpa => "expected_payee_vpa",
             Self::TrainingDelay => "training.min_delay_ms",
@@ -99,6 +103,7 @@ impl Setting {
             Self::MaxAmount => "The largest amount (₹)",
             Self::MaxQrLife => "The longest QR life (seconds)",
             Self::LateGrace => "Watching for a late payment (seconds)",
+            Self::CustomerDays => "Days customer details are kept",
             Self::SoundVolume => "Sound volume",
             Self::ExpectedVpa => "The shop's own UPI ID",
             Self::TrainingDelay => "The training delay (milliseconds)",
@@ -184,6 +189,7 @@ pub fn range_of(setting: Setting) -> Option<RangeInclusive<u64>> {
         S::MaxAmount => MAX_AMOUNT_RUPEES,
         S::MaxQrLife | S::TrainingExpiry | S::UpiExpiry | S::PayuExpiry => EXPIRY_SECS,
         S::LateGrace => GRACE_SECS,
+        S::CustomerDays => CUSTOMER_DAYS,
         S::SoundVolume => SOUND_VOLUME,
         S::TrainingDelay => TRAINING_DELAY_MS,
         S::TrainingPaidAfter => PAID_AFTER_SECS,
@@ -221,6 +227,7 @@ impl Config {
         found.within(S::MaxAmount, self.max_amount_rupees);
         found.within(S::MaxQrLife, self.max_qr_life_secs);
         found.within(S::LateGrace, self.late_payment_grace_secs);
+        found.within(S::CustomerDays, self.customer_details_days);
         found.within(S::SoundVolume, u64::from(self.sound_volume));
         found.vpa(
             S::ExpectedVpa,

@@ -121,14 +121,22 @@ impl Journal {
     /// Opens (creating if need be) the journal at `path`, bringing its schema up to date.
     /// `offset` is the shop's time zone, for calendar days.
     pub fn open(path: &Path, offset: UtcOffset) -> Result<Self, JournalError> {
+        Self::open_private(path, offset)
+    }
+
+    fn open_private(path: &Path, offset: UtcOffset) -> Result<Self, JournalError> {
         let open_error = |source| JournalError::Open {
             path: path.to_path_buf(),
             source,
         };
+        let io_error =
+            |e: std::io::Error| open_error(rusqlite::Error::ToSqlConversionFailure(Box::new(e)));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| open_error(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+            private_dir(dir).map_err(io_error)?;
         }
+        // Customers' names and mobiles are in it: only this user may read it (SQLite gives its
+        // -wal and -shm files the same permissions).
+        private_file(path).map_err(io_error)?;
         let conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_error)?;
@@ -365,3 +373,41 @@ fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<SaleRecord> {
 
 #[cfg(test)]
 mod tests;
+
+/// Creates `dir` (and its parents) and makes it this user's alone (0700 on Unix).
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Creates `path` if needed, empty and readable by this user alone (0600 on Unix), and makes an
+/// existing one so.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    drop(options.open(path)?);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// The first day whose customer details are kept, when they are kept `days` days.
+pub fn customer_cutoff(today: time::Date, days: u64) -> time::Date {
+    let days = i64::try_from(days).unwrap_or(i64::MAX);
+    today
+        .checked_sub(time::Duration::days(days.min(365 * 100)))
+        .unwrap_or(time::Date::MIN)
+}

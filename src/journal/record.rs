@@ -105,6 +105,25 @@ impl Journal {
         Ok(changed > 0)
     }
 
+    /// Erases customers' names, mobiles and e-mails, and payers' VPAs, from the sales made
+    /// before `before` (a local date); amounts, references, outcomes and bank references stay.
+    /// Returns how many sales were cleared.
+    pub fn erase_customer_details(&self, before: time::Date) -> Result<usize, JournalError> {
+        let conn = self.conn()?;
+        let cleared = conn.execute(
+            "UPDATE sales SET customer_name = NULL, customer_mobile = NULL,
+                 customer_email = NULL, payer_vpa = NULL
+             WHERE local_date < ?1
+               AND (customer_name IS NOT NULL OR customer_mobile IS NOT NULL
+                    OR customer_email IS NOT NULL OR payer_vpa IS NOT NULL)",
+            params![before.to_string()],
+        )?;
+        if cleared > 0 {
+            tracing::info!(count = cleared, %before, "customer details erased from older sales");
+        }
+        Ok(cleared)
+    }
+
     /// Marks as interrupted the sales a stopped program left open: those the window left
     /// requested or shown when `window_gone` (no window is running: the caller holds the window
     /// lock), and any sale still waiting for its QR long after a QR could live (a killed

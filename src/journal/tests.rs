@@ -545,3 +545,70 @@ fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
         }
     }
 }
+
+#[test]
+fn customer_details_are_erased_after_their_days_and_the_money_stays() {
+    let journal = Journal::in_memory().expect("journal");
+    let old = sale(700, Some("Old Customer"));
+    let new = sale(800, Some("New Customer"));
+    let day = 86_400;
+    journal
+        .record(&requested(&old, Source::Window), at(0))
+        .expect("old");
+    journal
+        .record(&paid(&old, PaidHow::Polled, "BANK1"), at(10))
+        .expect("paid");
+    journal
+        .record(&requested(&new, Source::Window), at(31 * day))
+        .expect("new");
+    let today = journal.today(at(31 * day));
+    let cutoff = super::customer_cutoff(today, 30);
+    assert_eq!(journal.erase_customer_details(cutoff).expect("erase"), 1);
+    let erased = get(&journal, &old);
+    assert_eq!(
+        erased.customer,
+        Customer::default(),
+        "name, mobile, e-mail gone"
+    );
+    assert_eq!(erased.paid.payer_vpa, None);
+    assert_eq!(erased.outcome, Outcome::Paid, "the outcome stays");
+    assert_eq!(erased.amount, Paise::from_rupees(700));
+    assert_eq!(erased.paid.bank_reference.as_deref(), Some("BANK1"));
+    assert_eq!(
+        get(&journal, &new).customer.name.as_deref(),
+        Some("New Customer")
+    );
+    assert_eq!(journal.erase_customer_details(cutoff).expect("again"), 0);
+    // Days beyond any calendar do not panic: everything is kept.
+    assert!(super::customer_cutoff(today, u64::MAX) < today);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_journal_and_its_directory_are_the_users_alone() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let path = data.join("journal.sqlite3");
+    let journal = Journal::open(&path, time::UtcOffset::UTC).expect("open");
+    let s = sale(100, Some("Private Person"));
+    journal
+        .record(&requested(&s, Source::Window), at(0))
+        .expect("r");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    for extra in ["journal.sqlite3-wal", "journal.sqlite3-shm"] {
+        let p = data.join(extra);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{extra}");
+        }
+    }
+    // A journal made before with loose permissions is tightened when opened.
+    drop(journal);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let _again = Journal::open(&path, time::UtcOffset::UTC).expect("open");
+    assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
+}

@@ -72,6 +72,7 @@ pub struct SettingsForm {
     pub sound_volume: String,
     pub max_qr_life_secs: String,
     pub late_payment_grace_secs: String,
+    pub customer_details_days: String,
     pub payu_environment: PayuEnvironment,
     pub payu_base_url: String,
     pub payu_merchant_vpa: String,
@@ -91,6 +92,16 @@ pub struct SettingsForm {
     pub new_secrets: [(SecretName, String); 5],
     /// The manager PIN, typed to authorise a guarded change.
     pub pin: String,
+}
+
+impl Drop for SettingsForm {
+    /// The secrets and the PIN typed into the form are overwritten before their memory is freed.
+    fn drop(&mut self) {
+        for (_, typed) in &mut self.new_secrets {
+            zeroize::Zeroize::zeroize(typed);
+        }
+        zeroize::Zeroize::zeroize(&mut self.pin);
+    }
 }
 
 impl std::fmt::Debug for SettingsForm {
@@ -131,6 +142,7 @@ impl SettingsForm {
             sound_volume: c.sound_volume.to_string(),
             max_qr_life_secs: c.max_qr_life_secs.to_string(),
             late_payment_grace_secs: c.late_payment_grace_secs.to_string(),
+            customer_details_days: c.customer_details_days.to_string(),
             payu_environment: c.payu.environment,
             payu_base_url: c.payu.base_url.clone(),
             payu_merchant_vpa: c.payu.merchant_vpa.clone(),
@@ -193,6 +205,11 @@ impl SettingsForm {
             &mut c.late_payment_grace_secs,
             &self.late_payment_grace_secs,
             Setting::LateGrace,
+        );
+        numbers.read(
+            &mut c.customer_details_days,
+            &self.customer_details_days,
+            Setting::CustomerDays,
         );
         self.training_and_upi(&mut c, &mut numbers);
         self.oqpay(&mut c, &mut numbers);

@@ -6,7 +6,6 @@
 use super::form::{Field, FieldError, needs_pin};
 use super::{SaveJob, Saved, SecretStatus, SecretsOpener};
 use crate::providers;
-use crate::secrets::{SecretName, SecretStore};
 
 /// Reads which secrets are set (never their values).
 pub fn secret_status(opener: &SecretsOpener) -> SecretStatus {
@@ -35,7 +34,18 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
                 "{e} The manager PIN cannot be checked, so payment settings cannot change."
             ))
         })?;
-        check_manager_pin(store.as_ref(), job.pin.expose())?;
+        let guard = job.path.as_deref().map_or_else(
+            crate::pin::PinGuard::in_memory,
+            crate::pin::PinGuard::beside,
+        );
+        guard
+            .check(
+                store.as_ref(),
+                job.pin.expose(),
+                "payment settings",
+                time::OffsetDateTime::now_utc(),
+            )
+            .map_err(|refused| vec![FieldError::new(Field::Pin, refused.to_string())])?;
     }
     let gateway = providers::from_config(&job.new, &*job.secrets_opener, job.clock.clone())
         .map_err(|e| FieldError::whole(e.to_string()))?;
@@ -69,18 +79,4 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
         config: job.new,
         gateway,
     })
-}
-
-/// Refuses unless `typed` is the manager PIN, where one is set. A refusal is logged, the PIN never.
-fn check_manager_pin(store: &dyn SecretStore, typed: &str) -> Result<(), Vec<FieldError>> {
-    let refuse = |message: String| vec![FieldError::new(Field::Pin, message)];
-    match store.get(SecretName::ManagerPin) {
-        Ok(None) => Ok(()),
-        Ok(Some(pin)) if pin.expose() == typed.trim() => Ok(()),
-        Ok(Some(_)) => {
-            tracing::warn!("payment settings change refused: wrong manager PIN");
-            Err(refuse("Wrong manager PIN: nothing was saved.".to_owned()))
-        }
-        Err(e) => Err(refuse(e.to_string())),
-    }
 }

@@ -172,6 +172,12 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                 &mut form.late_payment_grace_secs,
                 problem(Field::Setting(Setting::LateGrace)),
             );
+            text_row(
+                ui,
+                "Keep customer details (days)",
+                &mut form.customer_details_days,
+                problem(Field::Setting(Setting::CustomerDays)),
+            );
             choice_row(
                 ui,
                 "Customer display",
