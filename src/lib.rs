@@ -17,6 +17,7 @@ pub mod flow;
 pub mod gateway;
 pub mod journal;
 pub mod logging;
+pub mod payee_lock;
 pub mod pin;
 pub mod providers;
 pub mod reconcile;

@@ -20,6 +20,7 @@ use crate::secrets::{SecretError, SecretStore};
 /// providers that need one.
 pub fn from_config(
     config: &Config,
+    settings_file: Option<&std::path::Path>,
     secrets: &dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError>,
     clock: SharedClock,
 ) -> Result<Arc<dyn Gateway>, GatewayError> {
@@ -28,6 +29,17 @@ pub fn from_config(
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         GatewayError::Config(lines.join("; "))
     })?;
+    // Where money goes, as the manager saved it: a file changed outside the panel sells nothing.
+    if let Some(file) = settings_file
+        && config.provider != ProviderId::Training
+    {
+        let store = secrets().map_err(|e| GatewayError::Config(e.to_string()))?;
+        let lock = crate::payee_lock::check(config, &file.display().to_string(), store.as_ref())
+            .map_err(|e| GatewayError::Config(e.to_string()))?;
+        if let Some(changed) = lock.banner() {
+            return Err(GatewayError::Config(changed));
+        }
+    }
     let max_amount = Paise::from_rupees(config.max_amount_rupees);
     let max_qr_life = Duration::from_secs(config.max_qr_life_secs);
     Ok(match config.provider {
@@ -142,8 +154,13 @@ mod tests {
 
     #[test]
     fn fresh_config_gives_training() {
-        let gateway = from_config(&Config::default(), &no_keyring, crate::clock::system())
-            .expect("training needs nothing");
+        let gateway = from_config(
+            &Config::default(),
+            None,
+            &no_keyring,
+            crate::clock::system(),
+        )
+        .expect("training needs nothing");
         assert!(gateway.is_training());
         assert_eq!(gateway.max_amount(), Paise::from_rupees(1_00_000));
     }
@@ -154,7 +171,7 @@ mod tests {
             provider: ProviderId::Upi,
             ..Config::default()
         };
-        let err = from_config(&config, &no_keyring, crate::clock::system())
+        let err = from_config(&config, None, &no_keyring, crate::clock::system())
             .err()
             .expect("no VPA set");
         assert!(matches!(err, GatewayError::Config(_)), "{err}");

@@ -22,6 +22,9 @@ pub enum SecretName {
     ManagerPin,
     /// The token billing software sends to the local sales API.
     ApiToken,
+    /// The fingerprint of the settings that decide where money goes (not a secret, but kept
+    /// where the settings file cannot change it; not in [`SecretName::ALL`], so never typed).
+    PayeeFingerprint,
 }
 
 impl SecretName {
@@ -42,6 +45,7 @@ impl SecretName {
             Self::OqpayRegistrationId => "oqpay-registration-id",
             Self::ManagerPin => "manager-pin",
             Self::ApiToken => "api-token",
+            Self::PayeeFingerprint => "payee-fingerprint",
         }
     }
 
@@ -53,6 +57,7 @@ impl SecretName {
             Self::OqpayRegistrationId => "OQPay registration ID",
             Self::ManagerPin => "manager PIN for payment settings",
             Self::ApiToken => "token of the billing software's API",
+            Self::PayeeFingerprint => "fingerprint of the payment settings",
         }
     }
 }

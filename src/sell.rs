@@ -132,3 +132,64 @@ pub fn decide_bill(
         | Outcome::Interrupted => BillDecision::Again(Box::new(record.to_sale())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Customer, Paise};
+
+    /// A gateway that must never be asked.
+    struct NeverAsk;
+
+    impl Gateway for NeverAsk {
+        fn id(&self) -> crate::domain::ProviderId {
+            crate::domain::ProviderId::Payu
+        }
+        fn max_amount(&self) -> Paise {
+            Paise::from_rupees(1000)
+        }
+        fn confirms_payment(&self) -> bool {
+            true
+        }
+        fn request_qr<'a>(
+            &'a self,
+            _: &'a Sale,
+        ) -> crate::gateway::GatewayFuture<'a, crate::domain::QrGrant> {
+            panic!("a QR was asked for a sale that is not recorded")
+        }
+        fn check_status<'a>(
+            &'a self,
+            _: &'a Sale,
+        ) -> crate::gateway::GatewayFuture<'a, PaymentStatus> {
+            panic!("nothing to check")
+        }
+    }
+
+    #[test]
+    fn no_qr_is_asked_for_a_sale_the_journal_could_not_write() {
+        let (tx, receipt) = tokio::sync::oneshot::channel();
+        let _ = tx.send(Err("database or disk is full".to_owned()));
+        let request = QrRequest {
+            sale: Sale::new(
+                crate::reference::new_sale_ref(),
+                Paise::from_rupees(500),
+                Customer::default(),
+            ),
+            attempt: 1,
+            requested_at: std::time::Instant::now(),
+            expected_payee_vpa: None,
+            recorded: Some(receipt),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let event = runtime.block_on(obtain_qr(Arc::new(NeverAsk), request));
+        let Event::QrFailed { message, .. } = event else {
+            panic!("{event:?}");
+        };
+        assert!(
+            message.contains("could not be recorded") && message.contains("full"),
+            "{message}"
+        );
+    }
+}

@@ -216,7 +216,9 @@ fn a_good_change_is_saved_and_used() {
     till.set_field("Shop name (entry screen)", "Sharma Stores");
     till.set_field("QR validity (seconds)", "120");
     till.press(Modifiers::COMMAND, Key::S);
-    common::wait_until(&mut till.harness, "the save", |app| app.settings().is_none());
+    common::wait_until(&mut till.harness, "the save", |app| {
+        app.settings().is_none()
+    });
     assert!(till.shows("Settings saved."));
     assert!(till.shows("Sharma Stores — new sale"));
     let saved = load(&till.path);
@@ -398,4 +400,44 @@ fn autostart_writes_and_removes_the_login_entry_and_kiosk_is_saved() {
     till.harness.run_steps(2);
     till.save();
     assert!(!entry.exists(), "unticked: the entry is removed");
+}
+
+#[test]
+fn a_payee_edited_outside_the_panel_is_accepted_only_with_the_pin() {
+    let mut till = till(Some(&upi_file("thief@okaxis")), with_pin("4321"));
+    // The manager last saved shop@okaxis; the file was edited by hand since.
+    let mut saved = load(&till.path);
+    saved.upi.vpa = "shop@okaxis".into();
+    let file = till.path.display().to_string();
+    counterqr::payee_lock::accept(&saved, &file, till.store.as_ref()).unwrap();
+    let lock = counterqr::payee_lock::check(&load(&till.path), &file, till.store.as_ref()).unwrap();
+    assert_eq!(lock, counterqr::payee_lock::Lock::Changed(vec!["upi.vpa"]));
+    let made = counterqr::providers::from_config(
+        &load(&till.path),
+        Some(till.path.as_path()),
+        &|| Ok(till.store.clone() as Arc<dyn SecretStore>),
+        counterqr::clock::system(),
+    );
+    let refused = made
+        .err()
+        .expect("no gateway for a hand-edited payee")
+        .to_string();
+    assert!(
+        refused.contains("upi.vpa") && refused.contains("training mode"),
+        "{refused}"
+    );
+
+    // Saving the panel unchanged is accepting the file: the PIN is asked for.
+    till.press(Modifiers::NONE, Key::F2);
+    till.save();
+    assert!(till.shows("Wrong manager PIN"));
+    till.set_field("Manager PIN (to change payments)", "4321");
+    till.save();
+    assert!(!till.panel_is_open());
+    let lock = counterqr::payee_lock::check(&load(&till.path), &file, till.store.as_ref()).unwrap();
+    assert_eq!(
+        lock,
+        counterqr::payee_lock::Lock::Held,
+        "accepted by the manager"
+    );
 }

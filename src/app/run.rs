@@ -51,8 +51,17 @@ struct Selling {
 }
 
 /// The gateway the settings select, or training with the reason when they cannot sell.
-fn gateway_or_training(config: &Config, clock: &clock::SharedClock) -> anyhow::Result<Selling> {
-    match providers::from_config(config, &secrets::os_keyring, clock.clone()) {
+fn gateway_or_training(
+    config: &Config,
+    config_path: &Path,
+    clock: &clock::SharedClock,
+) -> anyhow::Result<Selling> {
+    match providers::from_config(
+        config,
+        Some(config_path),
+        &secrets::os_keyring,
+        clock.clone(),
+    ) {
         Ok(gateway) => Ok(Selling {
             gateway,
             expected_payee_vpa: providers::expected_payee_vpa(config),
@@ -60,7 +69,8 @@ fn gateway_or_training(config: &Config, clock: &clock::SharedClock) -> anyhow::R
         }),
         Err(e) => {
             let fallback = Config::default();
-            let gateway = providers::from_config(&fallback, &secrets::os_keyring, clock.clone())?;
+            let gateway =
+                providers::from_config(&fallback, None, &secrets::os_keyring, clock.clone())?;
             Ok(Selling {
                 gateway,
                 expected_payee_vpa: providers::expected_payee_vpa(&fallback),
@@ -99,7 +109,7 @@ pub fn run_window(
         gateway,
         expected_payee_vpa,
         problem,
-    } = gateway_or_training(&config, &clock)?;
+    } = gateway_or_training(&config, config_path, &clock)?;
     let banner = config_problem
         .clone()
         .or(problem)

@@ -90,7 +90,12 @@ pub fn reconcile(
 ) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path)?;
     let clock = clock::system();
-    let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
+    let gateway = providers::from_config(
+        &config,
+        Some(config_path),
+        &secrets::os_keyring,
+        clock.clone(),
+    )?;
     anyhow::ensure!(
         gateway.confirms_payment(),
         "{} cannot tell whether a payment arrived, so there is nothing to reconcile",

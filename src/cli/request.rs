@@ -53,6 +53,22 @@ enum Outcome {
 }
 
 /// Runs `counterqr request`.
+/// A window is running with its sales API on: the bill goes on that till.
+fn sell_through_window(
+    config: &Config,
+    bill_ref: &str,
+    args: &RequestArgs,
+) -> anyhow::Result<ExitCode> {
+    let customer = customer_input(args).check()?;
+    let amount = Paise::parse_typed(&args.amount, Paise::ABSOLUTE_MAX)?;
+    let bill = Bill {
+        amount,
+        bill_ref,
+        customer: &customer,
+    };
+    through_window::sell(&config.api.listen, &bill, args.json, args.wait)
+}
+
 pub fn run(
     config_path: &Path,
     data_dir: &Path,
@@ -70,19 +86,16 @@ pub fn run(
         && !config.api.listen.trim().is_empty()
         && data::window_lock(data_dir)?.is_none()
     {
-        // A window is running with its sales API on: the sale goes on that till.
-        let customer = customer_input(args).check()?;
-        let amount = Paise::parse_typed(&args.amount, Paise::ABSOLUTE_MAX)?;
-        let bill = Bill {
-            amount,
-            bill_ref,
-            customer: &customer,
-        };
-        return through_window::sell(&config.api.listen, &bill, args.json, args.wait);
+        return sell_through_window(&config, bill_ref, args);
     }
     let journal = data::open_journal(data_dir, offset, false, config.customer_details_days)?;
     let clock = clock::system();
-    let gateway = providers::from_config(&config, &secrets::os_keyring, clock.clone())?;
+    let gateway = providers::from_config(
+        &config,
+        Some(config_path),
+        &secrets::os_keyring,
+        clock.clone(),
+    )?;
     anyhow::ensure!(
         !args.wait || gateway.confirms_payment(),
         "{} cannot confirm payments, so --wait cannot tell when the money arrives; use the payu \

@@ -243,7 +243,7 @@ struct ErrorBody {
 }
 
 /// Turns OQPay's HTTP answer into a QR grant or an error the cashier can act on.
-fn read_answer(
+pub fn read_answer(
     answer: &HttpAnswer,
     now: OffsetDateTime,
     limits: Limits,
@@ -381,5 +381,19 @@ mod tests {
                 .payload,
             "upi://pay?pa=a@b"
         );
+    }
+
+    proptest::proptest! {
+        /// No answer panics the reader, and none yields a QR that lives beyond the cap.
+        #[test]
+        fn no_answer_panics_or_outlives_the_cap(
+            status in proptest::sample::select(vec![200_u16, 400, 404, 500]),
+            body in "[{}\\[\\]\":,a-zA-Z0-9 .@=&?/\\\\-]{0,160}",
+        ) {
+            let answer = HttpAnswer::new(status, Some("application/json"), body.into_bytes());
+            if let Ok(grant) = read_answer(&answer, OffsetDateTime::UNIX_EPOCH, LIMITS) {
+                proptest::prop_assert!(grant.expires_in <= LIMITS.cap);
+            }
+        }
     }
 }

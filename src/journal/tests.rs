@@ -612,3 +612,46 @@ fn the_journal_and_its_directory_are_the_users_alone() {
     let _again = Journal::open(&path, time::UtcOffset::UTC).expect("open");
     assert_eq!((mode(&data), mode(&path)), (0o700, 0o600));
 }
+
+#[test]
+fn a_full_disk_refuses_the_next_sale_and_loses_no_earlier_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open(&dir.path().join("j.sqlite3"), time::UtcOffset::UTC).expect("open");
+    let first = sale(100, Some("First"));
+    journal
+        .record(&requested(&first, Source::Window), at(0))
+        .expect("first");
+    journal
+        .record(&paid(&first, PaidHow::Polled, "B1"), at(1))
+        .expect("paid");
+    {
+        // The disk is full: the file may not grow by a single page.
+        let conn = journal.conn().expect("conn");
+        let pages: u32 = conn
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .expect("pages");
+        let _: u32 = conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                row.get(0)
+            })
+            .expect("limit");
+    }
+    let mut refused = None;
+    for i in 0..500 {
+        let s = sale(200 + i, Some(&"long name ".repeat(40)));
+        if let Err(e) = journal.record(&requested(&s, Source::Window), at(2)) {
+            refused = Some(e);
+            break;
+        }
+    }
+    let refused = refused.expect("the full journal refuses a sale");
+    assert!(
+        refused.to_string().to_lowercase().contains("full"),
+        "{refused}"
+    );
+    let kept = get(&journal, &first);
+    assert_eq!(
+        (kept.outcome, kept.paid.bank_reference.as_deref()),
+        (Outcome::Paid, Some("B1"))
+    );
+}

@@ -28,17 +28,20 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
     {
         return Err(vec![FieldError::new(Field::ShopLogo, problem)]);
     }
-    if needs_pin(&job.old, &job.new, !job.secrets.is_empty()) {
+    let file = path.display().to_string();
+    // Settings changed outside the panel are accepted only with the PIN, like a change here.
+    let held_back = job.new.provider != crate::domain::ProviderId::Training
+        && (job.secrets_opener)()
+            .ok()
+            .and_then(|store| crate::payee_lock::check(&job.new, &file, store.as_ref()).ok())
+            .is_some_and(|lock| lock != crate::payee_lock::Lock::Held);
+    if held_back || needs_pin(&job.old, &job.new, !job.secrets.is_empty()) {
         let store = (job.secrets_opener)().map_err(|e| {
             FieldError::whole(format!(
                 "{e} The manager PIN cannot be checked, so payment settings cannot change."
             ))
         })?;
-        let guard = job.path.as_deref().map_or_else(
-            crate::pin::PinGuard::in_memory,
-            crate::pin::PinGuard::beside,
-        );
-        guard
+        crate::pin::PinGuard::beside(path)
             .check(
                 store.as_ref(),
                 job.pin.expose(),
@@ -46,9 +49,22 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
                 time::OffsetDateTime::now_utc(),
             )
             .map_err(|refused| vec![FieldError::new(Field::Pin, refused.to_string())])?;
+        crate::payee_lock::accept(&job.new, &file, store.as_ref())
+            .map_err(|e| FieldError::whole(e.to_string()))?;
     }
-    let gateway = providers::from_config(&job.new, &*job.secrets_opener, job.clock.clone())
-        .map_err(|e| FieldError::whole(e.to_string()))?;
+    let gateway = providers::from_config(
+        &job.new,
+        Some(path.as_path()),
+        &*job.secrets_opener,
+        job.clock.clone(),
+    )
+    .map_err(|e| {
+        // Not saved: the fingerprint goes back to the settings still in the file.
+        if let Ok(store) = (job.secrets_opener)() {
+            let _ = crate::payee_lock::accept(&job.old, &file, store.as_ref());
+        }
+        FieldError::whole(e.to_string())
+    })?;
     if !job.secrets.is_empty() {
         let store = (job.secrets_opener)().map_err(|e| FieldError::whole(e.to_string()))?;
         for (name, value) in &job.secrets {

@@ -215,4 +215,23 @@ mod tests {
         assert_eq!(life("000201010212", 600, now), 600);
         assert_eq!(life("000201010212", 3600, now), 900, "the shop's cap holds");
     }
+
+    proptest::proptest! {
+        /// No answer, text or bytes, panics PayU's QR reader.
+        #[test]
+        fn no_qr_answer_panics_the_reader(
+            status in proptest::sample::select(vec![200_u16, 400, 500]),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            png in proptest::bool::ANY,
+        ) {
+            let kind = if png { "image/png" } else { "application/json" };
+            let answer = HttpAnswer::new(status, Some(kind), body);
+            let sale = crate::domain::Sale::new(
+                crate::domain::SaleRef::from_parts(1, 2, 3),
+                crate::domain::Paise::from_rupees(500),
+                crate::domain::Customer::default(),
+            );
+            let _ = read_qr_answer(&answer, &PayuSettings::default(), &sale, OffsetDateTime::UNIX_EPOCH);
+        }
+    }
 }

@@ -312,4 +312,35 @@ mod tests {
             Ok(PaymentStatus::Unknown { .. })
         ));
     }
+
+    proptest::proptest! {
+        /// No answer, whatever its status code, content type and body (JSON-ish or garbage,
+        /// with or without a base64 result), panics; none is paid unless it names this sale.
+        #[test]
+        fn no_status_answer_panics_or_is_paid_for_another_sale(
+            status in proptest::sample::select(vec![200_u16, 204, 302, 400, 401, 404, 500]),
+            body in "[{}\\[\\]\":,a-z0-9 .\\\\]{0,120}",
+            result in "[{}\":,a-z0-9 .]{0,80}",
+            html in proptest::bool::ANY,
+        ) {
+            let sale = sale();
+            let kind = if html { "text/html" } else { "application/json" };
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&result);
+            for text in [body.clone(), format!(r#"{{"status":1,"result":"{encoded}"}}"#)] {
+                let answer = HttpAnswer::new(status, Some(kind), text.clone().into_bytes());
+                let bqr = read_bqr_status(&answer, &sale);
+                let verify = read_verify_payment(&answer, &sale);
+                let named = text.contains(sale.reference.as_str())
+                    || result.contains(sale.reference.as_str());
+                proptest::prop_assert!(
+                    named || !matches!(bqr, Ok(BqrReading::Status(PaymentStatus::Paid(_)))),
+                    "{text}"
+                );
+                proptest::prop_assert!(
+                    named || !matches!(verify, Ok(PaymentStatus::Paid(_))),
+                    "{text}"
+                );
+            }
+        }
+    }
 }
