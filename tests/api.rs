@@ -247,6 +247,11 @@ fn a_bill_becomes_a_sale_on_the_till_and_the_same_bill_is_the_same_sale() {
         "the QR is on the till and on the customer's window"
     );
     assert!(till.count("₹1,234.50") >= 2);
+    assert_eq!(
+        till.count("Bill INV-0042"),
+        1,
+        "the cashier sees which bill is on the till"
+    );
     let sale_id = created.body["sale_id"].as_str().unwrap().to_owned();
 
     let again = till.sell(123_450, "INV-0042");

@@ -258,6 +258,10 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     ui.add_space(ui.available_height() * 0.04);
     ui.label(RichText::new("Scan & pay").size(line));
     ui.add(egui::Label::new(RichText::new(amount).font(bold(big))).extend());
+    if let Some(bill) = &shown.sale.extra.bill_ref {
+        // A bill from the billing software: the cashier sees which one is on the till.
+        ui.label(RichText::new(format!("Bill {bill}")).size(line * 0.7));
+    }
     if shown.qr.payload.customer_enters_amount() {
         // A static QR carries no amount: the customer must type it, so say so in large type.
         let warning = format!("⚠ Enter {} yourself in your UPI app", shown.sale.amount);
