@@ -61,7 +61,8 @@ struct ManualState {
     start: Instant,
     start_utc: OffsetDateTime,
     elapsed: Duration,
-    sleepers: Vec<Waker>,
+    /// Each pending sleep: when it ends (as time since the start) and whom to wake.
+    sleepers: Vec<(Duration, Waker)>,
 }
 
 impl std::fmt::Debug for ManualClock {
@@ -103,9 +104,17 @@ impl ManualClock {
             state.elapsed = state.elapsed.saturating_add(by);
             std::mem::take(&mut state.sleepers)
         };
-        for waker in wakers {
+        for (_, waker) in wakers {
             waker.wake();
         }
+    }
+
+    /// Whether some task is asleep on this clock until exactly `by` from now: a test waits for
+    /// this before it moves the clock, so the sleep it means to end has surely begun.
+    pub fn has_sleep_ending_in(&self, by: Duration) -> bool {
+        let state = self.lock();
+        let end = state.elapsed.saturating_add(by);
+        state.sleepers.iter().any(|(until, _)| *until == end)
     }
 
     /// How far the clock has been moved since it was made.
@@ -166,7 +175,8 @@ impl Future for ManualSleep {
         if state.elapsed >= self.until {
             Poll::Ready(())
         } else {
-            state.sleepers.push(cx.waker().clone());
+            let until = self.until;
+            state.sleepers.push((until, cx.waker().clone()));
             Poll::Pending
         }
     }

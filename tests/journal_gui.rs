@@ -21,6 +21,7 @@ use common::ManualClock;
 struct Till {
     harness: Harness<'static, CounterApp>,
     clock: ManualClock,
+    delay: Duration,
     writer: journal::Writer,
     _dir: tempfile::TempDir,
     _runtime: tokio::runtime::Runtime,
@@ -45,6 +46,7 @@ fn till(delay: Duration) -> Till {
     Till {
         harness: common::harness(app, [1024.0, 720.0]),
         clock,
+        delay,
         writer,
         _dir: dir,
         _runtime: runtime,
@@ -57,6 +59,22 @@ impl Till {
         self.harness.run_steps(2);
         self.harness.key_press(Key::Enter);
         self.harness.run_steps(2);
+    }
+
+    /// Lets the training gateway answer: waits until its delay has begun (the sale is journaled
+    /// first, then the gateway asked), then moves the clock past it.
+    fn let_gateway_answer(&mut self) {
+        let limit = std::time::Instant::now() + common::BACKGROUND_LIMIT;
+        while !self.clock.has_sleep_ending_in(self.delay) {
+            assert!(
+                std::time::Instant::now() < limit,
+                "the gateway was not asked within {:?}",
+                common::BACKGROUND_LIMIT
+            );
+            self.harness.run_steps(1);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.clock.advance(self.delay);
     }
 
     fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) {
@@ -105,7 +123,7 @@ fn a_sale_is_written_before_its_qr_is_asked_for_and_follows_every_step() {
     );
     assert_eq!(recorded.amount, Paise::from_rupees(500));
 
-    till.clock.advance(Duration::from_millis(600));
+    till.let_gateway_answer();
     till.wait_for("the QR", |s| matches!(s, Screen::ShowingQr(_)));
     let shown = till.journal().remove(0);
     assert_eq!(shown.outcome, Outcome::Shown);
@@ -117,7 +135,7 @@ fn a_sale_is_written_before_its_qr_is_asked_for_and_follows_every_step() {
     assert_eq!(till.journal()[0].outcome, Outcome::Cancelled, "withdrawn");
 
     till.sell("250");
-    till.clock.advance(Duration::from_millis(600));
+    till.let_gateway_answer();
     till.wait_for("the QR", |s| matches!(s, Screen::ShowingQr(_)));
     till.clock.advance(Duration::from_secs(300));
     till.harness.run_steps(2);
@@ -129,7 +147,7 @@ fn a_sale_is_written_before_its_qr_is_asked_for_and_follows_every_step() {
     // Enter asks again for the same sale: the same row, requested again.
     till.harness.key_press(Key::Enter);
     till.harness.run_steps(1);
-    till.clock.advance(Duration::from_millis(600));
+    till.let_gateway_answer();
     till.wait_for("the new QR", |s| matches!(s, Screen::ShowingQr(_)));
     let records = till.journal();
     assert_eq!(records.len(), 2, "a retry is the same sale");
