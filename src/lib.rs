@@ -15,6 +15,7 @@ pub mod data;
 pub mod domain;
 pub mod flow;
 pub mod gateway;
+pub mod i18n;
 pub mod journal;
 pub mod logging;
 pub mod payee_lock;
