@@ -29,6 +29,8 @@ for purpose in "$@"; do
                 xvfb xdotool imagemagick
             add "reading QR codes back from screenshots" zbar-tools
             add "calling the sales API as billing software would" curl
+            add "reading the customer's screen back in Hindi, Tamil and Bengali" \
+                tesseract-ocr tesseract-ocr-hin tesseract-ocr-tam tesseract-ocr-ben
             add "a private D-Bus session and Secret Service keyring for the keyring tests" \
                 dbus gnome-keyring libsecret-tools
             ;;

@@ -29,14 +29,18 @@ fn till(display: CustomerDisplay) -> Till {
 }
 
 fn till_saving_to(display: CustomerDisplay, config_path: Option<std::path::PathBuf>) -> Till {
-    let runtime = common::runtime();
-    let clock = ManualClock::default();
-    let gateway = common::training(&clock, Duration::ZERO);
     let config = Config {
         shop_name: "Sharma Stores".into(),
         customer_display: display,
         ..Config::default()
     };
+    till_with(config, config_path)
+}
+
+fn till_with(config: Config, config_path: Option<std::path::PathBuf>) -> Till {
+    let runtime = common::runtime();
+    let clock = ManualClock::default();
+    let gateway = common::training(&clock, Duration::ZERO);
     let app = CounterApp::new(
         gateway,
         runtime.handle().clone(),
@@ -149,4 +153,59 @@ fn f10_puts_the_customer_window_full_screen_and_remembers_it() {
     till.harness.key_press(Key::F10);
     common::wait_for(&mut till.harness, "the file", |_| !full(&path));
     assert!(!Config::load(&path).unwrap().customer_window_fullscreen);
+}
+
+/// Every language, first with English under it (the most text there is), on the 1024×720
+/// customer window: the amount keeps its tenth of the height, the QR stays large, and every line
+/// is inside the window. (`app::customer`'s own tests squeeze the same text into smaller
+/// windows.)
+#[test]
+fn every_language_fits_the_customer_window_beside_a_full_size_qr() {
+    use counterqr::domain::Language;
+    use counterqr::i18n::{Msg, messages};
+    for language in Language::ALL {
+        let languages = if language == Language::En {
+            vec![Language::En]
+        } else {
+            vec![language, Language::En]
+        };
+        let config = Config {
+            customer_display: CustomerDisplay::SecondWindow,
+            customer_languages: languages.clone(),
+            ..Config::default()
+        };
+        let mut till = till_with(config, None);
+        till.sell_500();
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 720.0));
+        let customer = |text: &str| {
+            let nodes: Vec<_> = till.harness.query_all_by_label(text).collect();
+            nodes.last().map(|n| n.rect())
+        };
+        let amount = customer("₹500.00").expect("the amount");
+        assert!(
+            amount.height() >= 72.0,
+            "{language}: the amount is {amount:?}, under a tenth of 720"
+        );
+        let qr = customer(QR_LABEL).expect("the QR");
+        assert!(qr.width() >= 490.0, "{language}: the QR shrank to {qr:?}");
+        let payee = "TRAINING - not a real payment";
+        let mut lines = vec!["UPI ID: training@invalid".to_owned()];
+        for (i, l) in languages.iter().enumerate() {
+            let countdown = messages().text(*l, Msg::ValidFor { time: "5:00" });
+            lines.push(if i == 0 {
+                format!("◷ {countdown}")
+            } else {
+                countdown
+            });
+            lines.push(messages().text(*l, Msg::ScanAndPay));
+            lines.push(messages().text(*l, Msg::PayTo { payee }));
+        }
+        for text in lines {
+            let rect = customer(&text).unwrap_or_else(|| panic!("{language}: {text} not shown"));
+            assert!(
+                window.contains_rect(rect),
+                "{language}: {text:?} at {rect:?} is outside the window"
+            );
+        }
+    }
 }

@@ -106,6 +106,13 @@ impl Till {
     }
 
     /// Clicks Save and waits until the save (off the UI thread) is done.
+    /// Clicks the field labelled `label` as a screen reader would (it may be scrolled under the
+    /// panel's buttons).
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click_accesskit();
+        self.harness.run_steps(1);
+    }
+
     fn save(&mut self) {
         self.harness.get_by_label("Save (Ctrl+S)").click();
         self.harness.run_steps(1);
@@ -380,12 +387,8 @@ fn autostart_writes_and_removes_the_login_entry_and_kiosk_is_saved() {
         .with_file_name("autostart")
         .join("counterqr.desktop");
     till.press(Modifiers::NONE, Key::F2);
-    till.harness
-        .get_by_label("Start counterqr when this user logs in")
-        .click();
-    till.harness
-        .get_by_label("Kiosk start (full-screen, no window frame)")
-        .click();
+    till.click("Start counterqr when this user logs in");
+    till.click("Kiosk start (full-screen, no window frame)");
     till.harness.run_steps(2);
     till.save();
     assert!(!till.panel_is_open(), "saved");
@@ -394,9 +397,7 @@ fn autostart_writes_and_removes_the_login_entry_and_kiosk_is_saved() {
     assert!(load(&till.path).kiosk);
 
     till.press(Modifiers::NONE, Key::F2);
-    till.harness
-        .get_by_label("Start counterqr when this user logs in")
-        .click();
+    till.click("Start counterqr when this user logs in");
     till.harness.run_steps(2);
     till.save();
     assert!(!entry.exists(), "unticked: the entry is removed");

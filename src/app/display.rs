@@ -29,6 +29,7 @@ impl CounterApp {
             logo: logo.as_ref(),
             qr: qr.as_ref(),
             training: self.gateway.is_training(),
+            languages: &self.config.customer_languages,
         };
         let id = egui::ViewportId::from_hash_of("counterqr-customer");
         let placed = ctx.show_viewport_immediate(id, builder, |ui, _class| {

@@ -7,6 +7,7 @@
 //! `sale` (the sale's screens and the flow's commands), `keys`, `panels` (settings and
 //! history), `customer` (the customer's window), `notices` (late payments).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -30,7 +31,7 @@ pub mod worker;
 
 use crate::clock::SharedClock;
 use crate::config::{Config, CustomerDisplay};
-use crate::domain::{FormError, SaleForm};
+use crate::domain::{FormError, Language, SaleForm, Script};
 use crate::flow::{self, Flow, FlowSettings, Screen};
 use crate::gateway::Gateway;
 use crate::journal::{self, Receipt};
@@ -148,6 +149,8 @@ pub struct CounterApp {
     board: crate::api::SaleBoard,
     /// The QR on screen and its end on the wall clock, fixed when it shows.
     qr_expiry: Option<(String, time::OffsetDateTime)>,
+    /// The scripts whose fonts are loaded (besides Latin).
+    fonts: BTreeSet<Script>,
 }
 
 impl CounterApp {
@@ -203,6 +206,7 @@ impl CounterApp {
             customer_position: None,
             board: crate::api::SaleBoard::default(),
             qr_expiry: None,
+            fonts: BTreeSet::new(),
         }
     }
 
@@ -288,11 +292,66 @@ impl CounterApp {
         }
         let now = self.clock.now();
         self.dispatch(flow::Event::Tick, now, ctx);
+        self.load_fonts(ctx);
         let hidden = ctx.input(|i| i.viewport().visible() == Some(false));
         if hidden && self.config.customer_display == CustomerDisplay::SecondWindow {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
         }
         self.schedule_repaint(ctx, now);
+    }
+
+    /// The languages the customer reads, in order.
+    fn languages(&self) -> &[Language] {
+        &self.config.customer_languages
+    }
+
+    /// The languages of what the customer reads in this window: theirs when it is the one
+    /// window turned to them, the cashier's when they have a window of their own.
+    fn one_window_languages(&self) -> &[Language] {
+        match self.config.customer_display {
+            CustomerDisplay::SameWindow => self.languages(),
+            CustomerDisplay::SecondWindow => views::CASHIER,
+        }
+    }
+
+    /// The scripts on screen now: the customer's languages, and any script typed or received in
+    /// a name (the customer's, the shop's, the payee's). The settings and the history screens
+    /// may show any of them (languages by their own names, customers' names).
+    fn scripts_on_screen(&self) -> BTreeSet<Script> {
+        if !matches!(self.overlay, Overlay::None) {
+            return Script::INDIC.into_iter().collect();
+        }
+        let mut scripts: BTreeSet<Script> = self
+            .languages()
+            .iter()
+            .map(|l| l.script())
+            .filter(|s| *s != Script::Latin)
+            .collect();
+        let screen = self.flow.screen();
+        let names = [
+            Some(self.form.customer.name.as_str()),
+            Some(self.config.shop_name.as_str()),
+            screen.sale().and_then(|sale| sale.customer.name.as_deref()),
+            match screen {
+                Screen::ShowingQr(shown) => Some(shown.qr.payee_name()),
+                _ => None,
+            },
+        ];
+        for name in names.into_iter().flatten() {
+            scripts.extend(Script::in_text(name));
+        }
+        scripts
+    }
+
+    /// Loads the fonts of the scripts on screen, and only those: a change is drawn from the next
+    /// frame, which is asked for at once.
+    fn load_fonts(&mut self, ctx: &egui::Context) {
+        let wanted = self.scripts_on_screen();
+        if wanted != self.fonts {
+            style::set_fonts(ctx, &wanted);
+            self.fonts = wanted;
+            ctx.request_repaint();
+        }
     }
 
     /// One event from off the UI thread.
@@ -344,8 +403,10 @@ impl CounterApp {
     fn strips_ui(&self, ui: &mut Ui) {
         let training = self.gateway.is_training();
         if training {
-            egui::Panel::top("training_top").show(ui, views::training_strip_ui);
-            egui::Panel::bottom("training_bottom").show(ui, views::training_strip_ui);
+            let languages = self.one_window_languages();
+            egui::Panel::top("training_top").show(ui, |ui| views::training_strip_ui(ui, languages));
+            egui::Panel::bottom("training_bottom")
+                .show(ui, |ui| views::training_strip_ui(ui, languages));
         }
         if let Some(banner) = &self.banner {
             egui::Panel::top("banner").show(ui, |ui| {

@@ -56,6 +56,7 @@ impl CounterApp {
                     now,
                     by_hand: !self.gateway.confirms_payment(),
                     compact: self.config.customer_display == CustomerDisplay::SecondWindow,
+                    languages: self.one_window_languages(),
                 };
                 views::qr_ui(ui, &view)
             }
@@ -64,11 +65,11 @@ impl CounterApp {
                 watched_until,
             } => {
                 let watching = watched_until.is_some_and(|until| now < until);
-                views::expired_ui(ui, sale, watching)
+                views::expired_ui(ui, sale, watching, self.one_window_languages())
             }
             Screen::Paid {
                 sale, how, details, ..
-            } => views::paid_ui(ui, sale, *how, details),
+            } => views::paid_ui(ui, sale, (*how, details), self.one_window_languages()),
             Screen::Failed { sale, message } => views::failed_ui(ui, sale, message),
         }
     }

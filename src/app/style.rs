@@ -1,12 +1,48 @@
 //! Fonts, colours and text sizes for a screen read from across a counter.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, TextStyle};
 
+use crate::domain::Script;
+
 /// DejaVu Sans: carries the ₹ sign and clear Latin digits (Bitstream Vera licence, see README).
 const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Noto Sans for an Indic script, regular and bold (SIL Open Font License 1.1, see README):
+/// its name, and the two faces. DejaVu comes first in every family, so Latin letters, digits and
+/// ₹ look the same in every language; these only add the script's own letters.
+fn noto(script: Script) -> Option<(&'static str, &'static [u8], &'static [u8])> {
+    macro_rules! faces {
+        ($name:literal) => {
+            (
+                $name,
+                include_bytes!(concat!(
+                    "../../assets/fonts/NotoSans",
+                    $name,
+                    "-Regular.ttf"
+                ))
+                .as_slice(),
+                include_bytes!(concat!("../../assets/fonts/NotoSans", $name, "-Bold.ttf"))
+                    .as_slice(),
+            )
+        };
+    }
+    Some(match script {
+        Script::Latin => return None,
+        Script::Devanagari => faces!("Devanagari"),
+        Script::Bengali => faces!("Bengali"),
+        Script::Gurmukhi => faces!("Gurmukhi"),
+        Script::Gujarati => faces!("Gujarati"),
+        Script::Odia => faces!("Oriya"),
+        Script::Tamil => faces!("Tamil"),
+        Script::Telugu => faces!("Telugu"),
+        Script::Kannada => faces!("Kannada"),
+        Script::Malayalam => faces!("Malayalam"),
+    })
+}
 
 /// The family name of the bold face, used for amounts and big status words.
 pub const BOLD: &str = "bold";
@@ -29,8 +65,16 @@ pub fn bold(size: f32) -> FontId {
     FontId::new(size, FontFamily::Name(BOLD.into()))
 }
 
-/// Installs the fonts and the light, large-text style. Call once when the window is created.
+/// Installs the fonts (Latin only, until [`set_fonts`] adds scripts) and the light, large-text
+/// style. Call once when the window is created.
 pub fn install(ctx: &egui::Context) {
+    set_fonts(ctx, &BTreeSet::new());
+    install_style(ctx);
+}
+
+/// Loads exactly the fonts of `scripts` besides the Latin ones: each script's Noto Sans goes
+/// after DejaVu in the regular and the bold family. Takes effect from the next frame.
+pub fn set_fonts(ctx: &egui::Context, scripts: &BTreeSet<Script>) {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "dejavu".into(),
@@ -51,12 +95,28 @@ pub fn install(ctx: &egui::Context) {
         .or_default()
         .insert(0, "dejavu".into());
     let mut bold_family = vec!["dejavu-bold".to_owned()];
+    for (at, (name, regular, bold)) in (1..).zip(scripts.iter().filter_map(|s| noto(*s))) {
+        let (r, b) = (format!("noto-{name}"), format!("noto-{name}-bold"));
+        fonts
+            .font_data
+            .insert(r.clone(), Arc::new(FontData::from_static(regular)));
+        fonts
+            .font_data
+            .insert(b.clone(), Arc::new(FontData::from_static(bold)));
+        if let Some(family) = fonts.families.get_mut(&FontFamily::Proportional) {
+            family.insert(at, r);
+        }
+        bold_family.push(b);
+    }
     bold_family.extend(fallbacks);
     fonts
         .families
         .insert(FontFamily::Name(BOLD.into()), bold_family);
     ctx.set_fonts(fonts);
+}
 
+/// The light theme, large text, no blinking cursor.
+fn install_style(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|style| {
         style.text_styles = [

@@ -5,9 +5,22 @@ use std::time::{Duration, Instant};
 
 use egui::{Align, Color32, Layout, RichText, TextureHandle, Ui, UiBuilder, Vec2};
 
-use super::style::{self, EXPIRED_AMBER, FAILED_RED, PAID_GREEN, bold};
-use crate::domain::{AmountError, FormError, PaidDetails, PaidHow, Paise, Sale, SaleForm};
+use super::customer::{Voice, say};
+use super::style::{self, EXPIRED_AMBER, FAILED_RED, INK, PAID_GREEN, bold};
+use crate::domain::{
+    AmountError, FormError, Language, PaidDetails, PaidHow, Paise, Sale, SaleForm,
+};
 use crate::flow::ShownQr;
+use crate::i18n::{Msg, messages};
+
+/// The cashier's own language: what the cashier's copy of a screen says when the customer has
+/// a window of their own.
+pub const CASHIER: &[Language] = &[Language::En];
+
+/// Whether the customer reads anything but English alone.
+fn translated(languages: &[Language]) -> bool {
+    languages != CASHIER
+}
 
 /// What the cashier asked for on a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +203,8 @@ pub struct QrView<'a> {
     pub by_hand: bool,
     /// The customer has a window of their own: this is the cashier's smaller copy.
     pub compact: bool,
+    /// The languages the customer lines are in (the cashier's alone on the compact copy).
+    pub languages: &'a [Language],
 }
 
 /// The customer-facing QR: as large as fits, the amount, the payee and the countdown.
@@ -254,9 +269,11 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     // As large as the height allows, but never wider than the column (bold digits are ~0.7 em).
     let by_width = ui.available_width() / (amount.chars().count() as f32 * 0.7);
     let big = scaled(ui, 0.16, 36.0, 150.0).min(by_width.max(24.0));
-    let line = big.clamp(20.0, 40.0);
+    let languages = view.languages;
+    // Every customer line twice in two languages: each a little smaller, so the column holds.
+    let line = big.clamp(20.0, 40.0) * if languages.len() > 1 { 0.8 } else { 1.0 };
     ui.add_space(ui.available_height() * 0.04);
-    ui.label(RichText::new("Scan & pay").size(line));
+    say(ui, languages, Msg::ScanAndPay, Voice::plain(line, INK));
     ui.add(egui::Label::new(RichText::new(amount).font(bold(big))).extend());
     if let Some(bill) = &shown.sale.extra.bill_ref {
         // A bill from the billing software: the cashier sees which one is on the till.
@@ -264,12 +281,27 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     }
     if shown.qr.payload.customer_enters_amount() {
         // A static QR carries no amount: the customer must type it, so say so in large type.
-        let warning = format!("⚠ Enter {} yourself in your UPI app", shown.sale.amount);
-        ui.label(RichText::new(warning).font(bold(line)).color(FAILED_RED));
+        let msg = Msg::EnterAmountYourself {
+            amount: shown.sale.amount,
+        };
+        say(
+            ui,
+            languages,
+            msg,
+            Voice::bold(line, FAILED_RED).marked("⚠"),
+        );
     }
-    ui.label(RichText::new(format!("to {}", shown.qr.payee_name())).font(bold(line * 0.8)));
+    let payee = shown.qr.payee_name();
+    say(
+        ui,
+        languages,
+        Msg::PayTo { payee },
+        Voice::bold(line * 0.8, INK),
+    );
     if let Some(vpa) = shown.qr.payee_vpa() {
-        ui.label(RichText::new(format!("UPI ID: {vpa}")).size(line * 0.75));
+        let first = languages.first().copied().unwrap_or_default();
+        let text = messages().text(first, Msg::UpiId { vpa });
+        ui.label(RichText::new(text).size(line * 0.75));
     }
     ui.add_space(line * 0.5);
 
@@ -278,10 +310,12 @@ fn qr_info_ui(ui: &mut Ui, view: &QrView<'_>) {
     let urgent = remaining < Duration::from_secs(30);
     let colour = if urgent { EXPIRED_AMBER } else { PAID_GREEN };
     let countdown = format_countdown(remaining);
-    ui.label(
-        RichText::new(format!("Valid for {countdown}"))
-            .font(bold(line * 1.2))
-            .color(colour),
+    let time = countdown.as_str();
+    say(
+        ui,
+        languages,
+        Msg::ValidFor { time },
+        Voice::bold(line * 1.2, colour),
     );
     ui.add(
         egui::ProgressBar::new(remaining.as_secs_f32() / total)
@@ -349,11 +383,17 @@ fn status_heading_ui(ui: &mut Ui, symbol: &str, word: &str, colour: Color32) {
 
 /// The QR is gone; offer a new one for the same amount. `watching_late`: a payment made at the
 /// last moment is still being looked for.
-pub fn expired_ui(ui: &mut Ui, sale: &Sale, watching_late: bool) -> Option<UiAction> {
+pub fn expired_ui(
+    ui: &mut Ui,
+    sale: &Sale,
+    watching_late: bool,
+    languages: &[Language],
+) -> Option<UiAction> {
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.15);
         status_heading_ui(ui, "◷", "QR expired", EXPIRED_AMBER);
+        customer_lines(ui, languages, &[Msg::ExpiredTitle, Msg::ExpiredDoNotPay]);
         ui.add_space(16.0);
         ui.label(
             RichText::new(format!("The QR for {} is no longer valid.", sale.amount)).size(26.0),
@@ -380,11 +420,22 @@ pub fn expired_ui(ui: &mut Ui, sale: &Sale, watching_late: bool) -> Option<UiAct
 }
 
 /// The money arrived (or the cashier says it did).
-pub fn paid_ui(ui: &mut Ui, sale: &Sale, how: PaidHow, details: &PaidDetails) -> Option<UiAction> {
+pub fn paid_ui(
+    ui: &mut Ui,
+    sale: &Sale,
+    (how, details): (PaidHow, &PaidDetails),
+    languages: &[Language],
+) -> Option<UiAction> {
     let mut action = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.15);
         status_heading_ui(ui, "✔", "PAID", PAID_GREEN);
+        let amount = sale.amount;
+        customer_lines(
+            ui,
+            languages,
+            &[Msg::PaidTitle, Msg::PaidThankYou { amount }],
+        );
         ui.add_space(16.0);
         ui.label(RichText::new(sale.amount.to_string()).font(bold(56.0)));
         let mut words = how.words().to_owned();
@@ -442,19 +493,30 @@ pub fn failed_ui(ui: &mut Ui, sale: &Sale, message: &str) -> Option<UiAction> {
     action
 }
 
-/// The strip on every screen in training mode.
-pub fn training_strip_ui(ui: &mut Ui) {
+/// In one window turned to the customer: what the customer's own display would say, in their
+/// languages, under the cashier's English heading (nothing more when that is English alone).
+fn customer_lines(ui: &mut Ui, languages: &[Language], lines: &[Msg<'_>]) {
+    if !translated(languages) {
+        return;
+    }
+    ui.add_space(8.0);
+    let size = scaled(ui, 0.045, 20.0, 40.0);
+    for msg in lines {
+        say(ui, languages, *msg, Voice::bold(size, INK));
+    }
+}
+
+/// The strip on every screen in training mode, in the customer's `languages` (one window) or
+/// the cashier's.
+pub fn training_strip_ui(ui: &mut Ui, languages: &[Language]) {
     egui::Frame::new()
         .fill(style::TRAINING_YELLOW)
         .inner_margin(egui::Margin::symmetric(12, 6))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.vertical_centered(|ui| {
-                ui.label(
-                    RichText::new("TRAINING — not a real payment")
-                        .font(bold(22.0))
-                        .color(Color32::BLACK),
-                );
+                let text = messages().texts(languages, Msg::Training).join(" · ");
+                ui.label(RichText::new(text).font(bold(22.0)).color(Color32::BLACK));
             });
         });
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::provider::{PAYU_PRODUCTION_URL, PAYU_TEST_URL};
-use crate::domain::{OutputType, ProviderId, QrType};
+use crate::domain::{Language, OutputType, ProviderId, QrType};
 
 pub mod rules;
 
@@ -35,6 +35,9 @@ pub struct Config {
     pub customer_window_position: Option<[i32; 2]>,
     /// The second window fills its monitor.
     pub customer_window_fullscreen: bool,
+    /// The languages the customer reads, one or two codes (`["ta", "en"]`): with two, every
+    /// message shows in both, the first larger.
+    pub customer_languages: Vec<Language>,
     /// The shop's name, shown on the entry screen; empty for none.
     pub shop_name: String,
     /// A PNG or JPEG of the shop's logo, shown on the entry screen; empty for none.
@@ -79,6 +82,7 @@ impl Default for Config {
             customer_display: CustomerDisplay::SameWindow,
             customer_window_position: None,
             customer_window_fullscreen: false,
+            customer_languages: vec![Language::En],
             shop_name: String::new(),
             shop_logo: String::new(),
             sound_volume: 70,

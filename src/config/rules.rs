@@ -39,6 +39,7 @@ pub enum Setting {
     LateGrace,
     CustomerDays,
     SoundVolume,
+    CustomerLanguages,
     ExpectedVpa,
     TrainingDelay,
     TrainingExpiry,
@@ -71,6 +72,7 @@ impl Setting {
             Self::LateGrace => "late_payment_grace_secs",
             Self::CustomerDays => "customer_details_days",
             Self::SoundVolume => "sound_volume",
+            Self::CustomerLanguages => "customer_languages",
             Self::ExpectedVpa => "expected_payee_vpa",
             Self::TrainingDelay => "training.min_delay_ms",
             Self::TrainingExpiry => "training.expiry_secs",
@@ -105,6 +107,7 @@ impl Setting {
             Self::LateGrace => "Watching for a late payment (seconds)",
             Self::CustomerDays => "Days customer details are kept",
             Self::SoundVolume => "Sound volume",
+            Self::CustomerLanguages => "The customer's languages",
             Self::ExpectedVpa => "The shop's own UPI ID",
             Self::TrainingDelay => "The training delay (milliseconds)",
             Self::TrainingExpiry | Self::UpiExpiry | Self::PayuExpiry => "QR validity (seconds)",
@@ -229,6 +232,18 @@ impl Config {
         found.within(S::LateGrace, self.late_payment_grace_secs);
         found.within(S::CustomerDays, self.customer_details_days);
         found.within(S::SoundVolume, u64::from(self.sound_volume));
+        let languages = &self.customer_languages;
+        if languages.is_empty() || languages.len() > 2 {
+            found.add(
+                S::CustomerLanguages,
+                "One or two languages, e.g. [\"ta\", \"en\"]",
+            );
+        } else if languages.len() == 2 && languages[0] == languages[1] {
+            found.add(
+                S::CustomerLanguages,
+                "The second language repeats the first",
+            );
+        }
         found.vpa(
             S::ExpectedVpa,
             &self.expected_payee_vpa,
@@ -397,6 +412,28 @@ mod tests {
             }),
             [Setting::TrainingDelay]
         );
+    }
+
+    #[test]
+    fn one_or_two_customer_languages_and_never_the_same_twice() {
+        use crate::domain::Language;
+        assert!(problems(|c| c.customer_languages = vec![Language::Ta, Language::En]).is_empty());
+        assert!(problems(|c| c.customer_languages = vec![Language::Or]).is_empty());
+        for wrong in [
+            vec![],
+            vec![Language::Hi, Language::Hi],
+            vec![Language::Hi, Language::En, Language::Ta],
+        ] {
+            assert_eq!(
+                problems(|c| c.customer_languages = wrong.clone()),
+                [Setting::CustomerLanguages],
+                "{wrong:?}"
+            );
+        }
+        // In the file: codes, and an unknown one is refused with the file's line.
+        let file: Config = toml::from_str("customer_languages = [\"ta\", \"en\"]").expect("parses");
+        assert_eq!(file.customer_languages, [Language::Ta, Language::En]);
+        assert!(toml::from_str::<Config>("customer_languages = [\"xx\"]").is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::config::rules::{Setting, range_message, range_of};
 use crate::config::{Config, CustomerDisplay, PayuEnvironment};
-use crate::domain::{OutputType, ProviderId, QrType};
+use crate::domain::{Language, OutputType, ProviderId, QrType};
 use crate::secrets::{SecretName, is_pin_format};
 
 /// A field of the panel that can be wrong.
@@ -50,6 +50,9 @@ pub struct SettingsForm {
     pub start_fullscreen: bool,
     pub kiosk: bool,
     pub customer_display: CustomerDisplay,
+    /// The language the customer reads first, and the one under it, if any.
+    pub customer_language: Language,
+    pub second_language: Option<Language>,
     /// Start counterqr when this user logs in (an XDG autostart entry, not a setting in the
     /// file); `None` where this till cannot have one.
     pub autostart: Option<bool>,
@@ -122,6 +125,8 @@ impl SettingsForm {
             start_fullscreen: c.start_fullscreen,
             kiosk: c.kiosk,
             customer_display: c.customer_display,
+            customer_language: c.customer_languages.first().copied().unwrap_or_default(),
+            second_language: c.customer_languages.get(1).copied(),
             autostart: None,
             shop_name: c.shop_name.clone(),
             max_amount_rupees: c.max_amount_rupees.to_string(),
@@ -185,6 +190,9 @@ impl SettingsForm {
         c.start_fullscreen = self.start_fullscreen;
         c.kiosk = self.kiosk;
         c.customer_display = self.customer_display;
+        c.customer_languages = std::iter::once(self.customer_language)
+            .chain(self.second_language)
+            .collect();
         c.shop_name = self.shop_name.trim().to_owned();
         c.shop_logo = self.shop_logo.trim().to_owned();
         c.expected_payee_vpa = self.expected_payee_vpa.trim().to_owned();

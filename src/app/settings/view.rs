@@ -8,7 +8,8 @@ use super::form::{Field, SettingsForm};
 use super::{PanelAction, SecretStatus, SettingsPanel};
 use crate::app::style::{FAILED_RED, bold};
 use crate::config::{CustomerDisplay, PayuEnvironment, Setting};
-use crate::domain::{OutputType, ProviderId, QrType};
+use crate::domain::{Language, OutputType, ProviderId, QrType};
+use crate::i18n::{Msg, messages};
 
 /// The providers offered, with what the shop owner sees.
 const PROVIDERS: [(ProviderId, &str); 4] = [
@@ -184,6 +185,11 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                 &mut form.customer_display,
                 &CUSTOMER_DISPLAYS,
             );
+            languages_ui(
+                ui,
+                form,
+                problem(Field::Setting(Setting::CustomerLanguages)),
+            );
             ui.label("Start full-screen");
             ui.checkbox(&mut form.start_fullscreen, "");
             ui.end_row();
@@ -303,6 +309,46 @@ fn choice_row<T: PartialEq + Copy>(ui: &mut Ui, label: &str, value: &mut T, opti
         .response
         .labelled_by(label.id);
     ui.end_row();
+}
+
+/// Each language by its own name in its own script, with the English name for the owner.
+fn language_label(language: Language) -> String {
+    let own = messages().text(language, Msg::LanguageName);
+    if language == Language::En {
+        own
+    } else {
+        format!("{own} ({})", language.english_name())
+    }
+}
+
+/// The customer's first language, and the second one shown under it.
+fn languages_ui(ui: &mut Ui, form: &mut SettingsForm, problem: Option<&str>) {
+    let first: Vec<(Language, String)> = Language::ALL
+        .into_iter()
+        .map(|l| (l, language_label(l)))
+        .collect();
+    let first: Vec<(Language, &str)> = first.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    choice_row(
+        ui,
+        "Customer's language",
+        &mut form.customer_language,
+        &first,
+    );
+    let second: Vec<(Option<Language>, String)> = std::iter::once((None, "None".to_owned()))
+        .chain(
+            Language::ALL
+                .into_iter()
+                .map(|l| (Some(l), language_label(l))),
+        )
+        .collect();
+    let second: Vec<(Option<Language>, &str)> =
+        second.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    choice_row(ui, "…and under it", &mut form.second_language, &second);
+    if let Some(problem) = problem {
+        ui.label("");
+        ui.label(RichText::new(format!("✖ {problem}")).color(FAILED_RED));
+        ui.end_row();
+    }
 }
 
 /// PayU's fields.
