@@ -16,6 +16,8 @@ pub struct Customer {
 pub enum CustomerError {
     #[error("The customer's name is too long (at most 100 characters)")]
     NameTooLong,
+    #[error("The customer's name may not hold control or invisible characters")]
+    NameNotPlain,
     #[error("Mobile must be a 10-digit Indian number, for example 98765 43210")]
     Mobile,
     #[error("E-mail must look like name@example.com")]
@@ -36,6 +38,9 @@ impl CustomerInput {
         let name = non_empty(&self.name);
         if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
             return Err(CustomerError::NameTooLong);
+        }
+        if name.as_deref().is_some_and(|n| !super::text::is_plain(n)) {
+            return Err(CustomerError::NameNotPlain);
         }
         let mobile = non_empty(&self.mobile)
             .map(|m| normalise_mobile(&m).ok_or(CustomerError::Mobile))
@@ -96,6 +101,7 @@ pub fn is_email(text: &str) -> bool {
     !local.is_empty()
         && local.len() <= 64
         && !text.chars().any(char::is_whitespace)
+        && super::text::is_plain(text)
         && !domain.contains('@')
         && domain.contains('.')
         && labels_ok
@@ -175,5 +181,28 @@ mod tests {
             ..CustomerInput::default()
         };
         assert_eq!(bad_email.check(), Err(CustomerError::Email));
+    }
+
+    #[test]
+    fn names_and_emails_carry_no_hidden_characters() {
+        let name = |n: &str| {
+            CustomerInput {
+                name: n.into(),
+                ..CustomerInput::default()
+            }
+            .check()
+        };
+        assert!(name("राम कुमार").is_ok());
+        assert!(name("क्\u{200D}ष").is_ok(), "Indic joiners are spelling");
+        for bad in [
+            "Ravi\u{202E}moc",
+            "Ravi\nPaid",
+            "=cmd\u{0007}",
+            "Ra\u{200B}vi",
+        ] {
+            assert_eq!(name(bad), Err(CustomerError::NameNotPlain), "{bad:?}");
+        }
+        assert!(!is_email("a\u{0000}@example.com"));
+        assert!(!is_email("a\u{202E}@example.com"));
     }
 }

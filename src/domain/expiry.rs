@@ -97,8 +97,9 @@ fn read_moment(text: &str, now: OffsetDateTime) -> Reading {
     }
 }
 
+/// A gateway's text as quoted in a message: inert (no controls, no bidi) and short.
 fn cut(text: &str) -> String {
-    text.chars().take(40).collect()
+    super::text::clean_gateway_text(text, 40)
 }
 
 /// The QR's life from everything the gateway said: the shortest usable claim, never longer than

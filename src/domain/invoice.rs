@@ -69,16 +69,15 @@ pub fn is_pin_code(text: &str) -> bool {
 /// The longest bill reference billing software may send.
 pub const BILL_REF_MAX_CHARS: usize = 64;
 
-/// A bill reference as billing software sends it: 1 to 64 characters, no control characters
-/// (surrounding spaces dropped). The error says what it must be.
+/// A bill reference as billing software sends it: 1 to 64 characters, no control, bidi or
+/// invisible characters (surrounding spaces dropped). The error says what it must be.
 pub fn check_bill_ref(text: &str) -> Result<String, String> {
     let text = text.trim();
-    if text.is_empty()
-        || text.chars().count() > BILL_REF_MAX_CHARS
-        || text.chars().any(char::is_control)
+    if text.is_empty() || text.chars().count() > BILL_REF_MAX_CHARS || !super::text::is_plain(text)
     {
         return Err(format!(
-            "must be the bill's reference, 1 to {BILL_REF_MAX_CHARS} characters"
+            "must be the bill's reference, 1 to {BILL_REF_MAX_CHARS} characters, with no \
+             control or invisible characters"
         ));
     }
     Ok(text.to_owned())

@@ -6,16 +6,31 @@
 /// The longest gateway message kept, in characters.
 pub const GATEWAY_TEXT_CHARS: usize = 300;
 
-/// True for characters that change how surrounding text is ordered or that are invisible:
-/// the bidi embeddings, overrides and isolates, the directional marks, zero-width characters and
-/// the byte-order mark.
-fn is_invisible_format(c: char) -> bool {
+/// True for characters that change how surrounding text is ordered or that are invisible: every
+/// format character (Unicode category Cf: the bidi embeddings, overrides, isolates and marks,
+/// zero-width spaces, the soft hyphen, the byte-order mark, interlinear annotations, tags…) but
+/// the zero-width non-joiner and joiner (U+200C/U+200D, which Indic scripts need to spell words),
+/// and the invisible Hangul fillers and the combining grapheme joiner, which look like nothing.
+pub fn is_invisible_format(c: char) -> bool {
     matches!(c,
-        '\u{202A}'..='\u{202E}' // LRE, RLE, PDF, LRO, RLO
-        | '\u{2066}'..='\u{2069}' // LRI, RLI, FSI, PDI
-        | '\u{200E}' | '\u{200F}' | '\u{061C}' // LRM, RLM, ALM
-        | '\u{200B}' | '\u{2060}' | '\u{FEFF}' // zero-width space, word joiner, BOM
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{08E2}'
+        | '\u{0600}'..='\u{0605}' | '\u{0890}'..='\u{0891}'
+        | '\u{115F}'..='\u{1160}' | '\u{180B}'..='\u{180F}' | '\u{3164}' | '\u{FFA0}'
+        | '\u{200B}' | '\u{200E}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}'
     )
+}
+
+/// True when `text` is plain enough to journal and show as it is: no control characters, no
+/// line or paragraph separators, no invisible or bidi format characters.
+pub fn is_plain(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c) || (c.is_whitespace() && c != ' '))
 }
 
 /// `text` with control characters turned into spaces, bidi and invisible format characters
@@ -72,6 +87,22 @@ mod tests {
         // Indic text keeps its joiners and marks.
         assert_eq!(clean("क्‍ष राम"), "क्‍ष राम");
         assert_eq!(clean(""), "");
+        // Every other format character goes: tags, soft hyphens, Arabic number signs, fillers.
+        assert_eq!(
+            clean("p\u{E0041}a\u{00AD}y\u{0600}e\u{3164}e\u{2064}\u{FFF9}\u{115F}\u{034F}"),
+            "payee"
+        );
+        assert!(is_plain("INV-0042 / A"));
+        for bad in [
+            "a\u{202E}b",
+            "a\nb",
+            "a\u{2028}b",
+            "a\u{200B}b",
+            "a\u{E0041}",
+            "a\tb",
+        ] {
+            assert!(!is_plain(bad), "{bad:?}");
+        }
     }
 
     proptest::proptest! {

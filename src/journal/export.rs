@@ -45,13 +45,19 @@ pub const REDACTED: &str = "[redacted]";
 
 /// A cell a spreadsheet will not run: one that starts with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return (a formula, or the start of one) gets a leading `'`, as OWASP advises for
-/// CSV injection. The text is otherwise kept, so nothing is lost.
+/// CSV injection; so does one that starts with their full-width forms (`＝＋－＠`, which some
+/// spreadsheets read as the same), or with any other control, space or invisible character a
+/// formula could hide behind. The text is otherwise kept, so nothing is lost.
 fn inert(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
+    let risky = cell.chars().next().is_some_and(|first| {
+        matches!(
+            first,
+            '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FE63}' | '\u{FF20}'
+        ) || first.is_control()
+            || first.is_whitespace()
+            || crate::domain::text::is_invisible_format(first)
+    });
+    if risky { format!("'{cell}") } else { cell }
 }
 
 /// The records as CSV, with a header row; names with commas, quotes or line breaks are quoted,

@@ -146,6 +146,9 @@ impl Journal {
             .map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
+        // Erased customer details are overwritten with zeros, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(open_error)?;
         let journal = Self {
             conn: Mutex::new(conn),
             offset,

@@ -501,6 +501,11 @@ fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
         "@SUM(A1:A9)",
         "\tTAB",
         "\rCR",
+        "\u{FF1D}HYPERLINK(\"http://evil.example\")",
+        "\u{FF0B}1",
+        "\u{200B}=cmd",
+        " =cmd",
+        "\u{0007}=cmd",
     ];
     let mut sales = Vec::new();
     for (i, name) in hostile.iter().enumerate() {
@@ -527,7 +532,10 @@ fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
         for row in &rows {
             for cell in row {
                 assert!(
-                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    !cell.starts_with([
+                        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{200B}', ' ',
+                        '\u{7}'
+                    ]),
                     "a live formula: {cell:?}"
                 );
             }
@@ -581,6 +589,34 @@ fn customer_details_are_erased_after_their_days_and_the_money_stays() {
     assert_eq!(journal.erase_customer_details(cutoff).expect("again"), 0);
     // Days beyond any calendar do not panic: everything is kept.
     assert!(super::customer_cutoff(today, u64::MAX) < today);
+}
+
+#[test]
+fn erased_customer_details_leave_no_bytes_behind_in_the_files() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("journal.sqlite3");
+    let journal = Journal::open(&path, time::UtcOffset::UTC).expect("open");
+    let gone = sale(700, Some("Zebediah Quartermaine"));
+    journal
+        .record(&requested(&gone, Source::Window), at(0))
+        .expect("requested");
+    journal
+        .record(&paid(&gone, PaidHow::Polled, "BANK1"), at(10))
+        .expect("paid");
+    let later = journal.today(at(40 * 86_400));
+    assert_eq!(
+        journal
+            .erase_customer_details(super::customer_cutoff(later, 30))
+            .expect("erase"),
+        1
+    );
+    for file in std::fs::read_dir(dir.path()).expect("dir") {
+        let file = file.expect("entry").path();
+        let bytes = std::fs::read(&file).expect("read");
+        let found = bytes.windows(9).any(|w| w == b"Zebediah ");
+        assert!(!found, "{} still holds the erased name", file.display());
+    }
+    assert_eq!(get(&journal, &gone).outcome, Outcome::Paid);
 }
 
 #[cfg(unix)]

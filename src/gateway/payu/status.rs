@@ -95,6 +95,8 @@ fn without_result(outer: &Fields, answer: &HttpAnswer) -> Result<BqrReading, Gat
     }
     let zero = matches!(outer.text(&["status"]), Found::One(s) if s == "0" || s.eq_ignore_ascii_case("failed"));
     if zero {
+        let msg =
+            crate::domain::text::clean_gateway_text(&msg, crate::domain::text::GATEWAY_TEXT_CHARS);
         tracing::info!(msg = %msg, "PayU did not answer check_bqr_txn_status with a result");
         return Ok(BqrReading::Refused);
     }
