@@ -4,7 +4,7 @@
 //! half a minute) before it is answered, and the answer says when to retry.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,13 @@ const FREE_FAILURES: u32 = 5;
 const WINDOW: Duration = Duration::from_secs(600);
 /// The longest wait.
 const MAX_WAIT: Duration = Duration::from_secs(30);
+/// How long the token read from the keyring is trusted: a replaced or deleted token stops
+/// working within this.
+const TOKEN_FRESH: Duration = Duration::from_secs(30);
+/// A wrong token reads the keyring again (it may have just been set), at most this often.
+const RELOAD_GAP: Duration = Duration::from_secs(1);
+/// Addresses whose failures are remembered; beyond it the stalest are forgotten.
+const REMEMBERED_ADDRESSES: usize = 1024;
 
 /// Why a call was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,117 +37,237 @@ pub struct Refused {
     pub retry_after: Option<Duration>,
 }
 
-/// The token check and the failure count per address.
+/// The failures of one address (an IPv6 /64 counts as one).
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    since: Instant,
+    /// When the next wrong try from here may be answered: wrong tries queue, so trying many at
+    /// once is no faster than one after another.
+    next_slot: Instant,
+}
+
+/// The token as last read from the keyring, and when.
+#[derive(Default)]
+struct Cached {
+    token: Option<Secret>,
+    read_at: Option<Instant>,
+}
+
+/// The token check and the failure count per address. A right token is never slowed down: the
+/// wait falls only on wrong ones, so a burst of bad guesses does not stall the biller.
 #[derive(Clone)]
 pub struct TokenGate {
     secrets: SecretsOpener,
-    token: Arc<Mutex<Option<Secret>>>,
-    failures: Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>,
+    token: Arc<Mutex<Cached>>,
+    failures: Arc<Mutex<HashMap<IpAddr, Failures>>>,
+}
+
+/// `Bearer <token>` (the scheme in any case, RFC 9110), the token trimmed.
+fn bearer(header: Option<&str>) -> Option<&str> {
+    let (scheme, token) = header?.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The address failures are counted against: an IPv4-mapped address as IPv4, an IPv6 address by
+/// its /64 (one machine usually has a whole /64).
+fn counted_as(from: IpAddr) -> IpAddr {
+    match from {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(Ipv6Addr::from(segments))
+            }
+        },
+        v4 @ IpAddr::V4(_) => v4,
+    }
+}
+
+/// The wait after the `count`th failure: from the fifth on, one second, doubling, up to
+/// [`MAX_WAIT`].
+fn penalty_for(count: u32) -> Option<Duration> {
+    let over = count.checked_sub(FREE_FAILURES)?;
+    let secs = 1_u64.checked_shl(over.min(16)).unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_WAIT))
 }
 
 impl TokenGate {
     pub fn new(secrets: SecretsOpener) -> Self {
         Self {
             secrets,
-            token: Arc::new(Mutex::new(None)),
+            token: Arc::new(Mutex::new(Cached::default())),
             failures: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    fn failures(&self) -> MutexGuard<'_, HashMap<IpAddr, (u32, Instant)>> {
+    fn failures(&self) -> MutexGuard<'_, HashMap<IpAddr, Failures>> {
         self.failures
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// How long `from`'s next call waits before it is looked at: from its fifth failure on, one
-    /// second, doubling; `None` before.
+    fn cached(&self) -> MutexGuard<'_, Cached> {
+        self.token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long `from`'s next wrong try would wait; `None` before its fifth failure.
     pub fn penalty(&self, from: IpAddr) -> Option<Duration> {
         let mut failures = self.failures();
-        let (count, since) = *failures.get(&from)?;
-        if since.elapsed() > WINDOW {
-            failures.remove(&from);
+        let key = counted_as(from);
+        let entry = *failures.get(&key)?;
+        if entry.since.elapsed() > WINDOW {
+            failures.remove(&key);
             return None;
         }
-        let over = count.checked_sub(FREE_FAILURES)?;
-        let secs = 1_u64.checked_shl(over.min(16)).unwrap_or(u64::MAX);
-        Some(Duration::from_secs(secs).min(MAX_WAIT))
+        penalty_for(entry.count)
     }
 
     /// Checks the `Authorization` header of a call from `from`.
     pub async fn check(&self, header: Option<&str>, from: IpAddr) -> Result<(), Refused> {
-        if let Some(wait) = self.penalty(from) {
-            tokio::time::sleep(wait).await;
+        if let Some(wait) = self.queue_full(from) {
+            // So many wrong tries wait already that this one is not even looked at.
+            tracing::warn!(%from, "API call refused unread: too many wrong tokens");
+            return Err(Refused {
+                message: "Not authorised: too many wrong tokens from this address; try later."
+                    .to_owned(),
+                retry_after: Some(wait),
+            });
         }
-        let offered = header
-            .and_then(|h| h.trim().strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let Some(offered) = offered else {
-            return Err(self.failed(from, "send Authorization: Bearer <token>"));
+        let Some(offered) = bearer(header) else {
+            return Err(self.fail(from, "send Authorization: Bearer <token>").await);
         };
+        let stale = self
+            .cached()
+            .read_at
+            .is_none_or(|at| at.elapsed() > TOKEN_FRESH);
+        let mut problem = if stale {
+            self.reload().await.err()
+        } else {
+            None
+        };
+        if !self.matches(offered) && problem.is_none() && !stale && self.may_reload() {
+            // The token may have just been replaced (`counterqr api new-token`).
+            problem = self.reload().await.err();
+        }
         if self.matches(offered) {
-            self.failures().remove(&from);
+            self.failures().remove(&counted_as(from));
             return Ok(());
         }
-        // The token may have been replaced (`counterqr api new-token`): read it again.
-        match self.reload().await {
-            Ok(()) if self.matches(offered) => {
-                self.failures().remove(&from);
-                Ok(())
-            }
-            Ok(()) => Err(self.failed(from, "the token is wrong")),
-            Err(problem) => Err(self.failed(from, &problem)),
-        }
+        let why = problem.unwrap_or_else(|| "the token is wrong".to_owned());
+        Err(self.fail(from, &why).await)
     }
 
     fn matches(&self, offered: &str) -> bool {
-        let token = self
-            .token
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        token.as_ref().is_some_and(|token| {
+        self.cached().token.as_ref().is_some_and(|token| {
             let expected = token.expose().as_bytes();
             // Constant time over the token's bytes; a different length is a different token.
             expected.len() == offered.len() && bool::from(expected.ct_eq(offered.as_bytes()))
         })
     }
 
-    /// Reads the token from the keyring (off the async threads).
+    fn may_reload(&self) -> bool {
+        self.cached()
+            .read_at
+            .is_none_or(|at| at.elapsed() >= RELOAD_GAP)
+    }
+
+    /// Reads the token from the keyring (off the async threads). A token that cannot be read
+    /// is no token: nothing passes until it can be.
     async fn reload(&self) -> Result<(), String> {
         let secrets = self.secrets.clone();
         let read = tokio::task::spawn_blocking(move || {
             secrets().and_then(|store| store.get(SecretName::ApiToken))
         })
         .await
-        .map_err(|_| "the keyring could not be read".to_owned())?;
-        let token = read.map_err(|e| e.to_string())?.filter(|t| !t.is_empty());
+        .map_err(|_| "the keyring could not be read".to_owned())
+        .and_then(|read| read.map_err(|e| e.to_string()));
+        let token = read
+            .as_ref()
+            .ok()
+            .cloned()
+            .flatten()
+            .filter(|t| !t.is_empty());
         let missing = token.is_none();
-        *self
-            .token
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = token;
-        if missing {
-            return Err(
-                "no API token is set on this till: run `counterqr api new-token`".to_owned(),
-            );
+        *self.cached() = Cached {
+            token,
+            read_at: Some(Instant::now()),
+        };
+        match read {
+            Err(problem) => Err(problem),
+            Ok(_) if missing => {
+                Err("no API token is set on this till: run `counterqr api new-token`".to_owned())
+            }
+            Ok(_) => Ok(()),
         }
-        Ok(())
     }
 
-    /// Notes a failure from `from`; logged without the token.
-    fn failed(&self, from: IpAddr, why: &str) -> Refused {
-        let retry_after = {
-            let mut failures = self.failures();
-            let entry = failures.entry(from).or_insert((0, Instant::now()));
-            entry.0 = entry.0.saturating_add(1);
-            entry.0
-        };
-        tracing::warn!(%from, failures = retry_after, "API call refused: {why}");
-        Refused {
-            message: format!("Not authorised: {why}."),
-            retry_after: self.penalty(from),
+    /// How long the queue of wrong tries from `from` already is, when it is full.
+    fn queue_full(&self, from: IpAddr) -> Option<Duration> {
+        let failures = self.failures();
+        let entry = failures.get(&counted_as(from))?;
+        let queued = entry.next_slot.checked_duration_since(Instant::now())?;
+        (entry.since.elapsed() <= WINDOW && queued > MAX_WAIT).then_some(queued)
+    }
+
+    /// Notes a failure from `from` and waits its turn before answering.
+    async fn fail(&self, from: IpAddr, why: &str) -> Refused {
+        let (wait, refused) = self.failed(from, why);
+        if let Some(wait) = wait {
+            tokio::time::sleep(wait).await;
         }
+        refused
+    }
+
+    /// Notes a failure from `from` (logged without the token): how long its answer waits, and
+    /// the refusal.
+    fn failed(&self, from: IpAddr, why: &str) -> (Option<Duration>, Refused) {
+        let now = Instant::now();
+        let key = counted_as(from);
+        let (count, wait) = {
+            let mut failures = self.failures();
+            if !failures.contains_key(&key) && failures.len() >= REMEMBERED_ADDRESSES {
+                failures.retain(|_, f| f.since.elapsed() <= WINDOW);
+                if failures.len() >= REMEMBERED_ADDRESSES
+                    && let Some(stalest) = failures
+                        .iter()
+                        .min_by_key(|(_, f)| f.since)
+                        .map(|(address, _)| *address)
+                {
+                    failures.remove(&stalest);
+                }
+            }
+            let entry = failures.entry(key).or_insert(Failures {
+                count: 0,
+                since: now,
+                next_slot: now,
+            });
+            if entry.since.elapsed() > WINDOW {
+                *entry = Failures {
+                    count: 0,
+                    since: now,
+                    next_slot: now,
+                };
+            }
+            entry.count = entry.count.saturating_add(1);
+            let penalty = penalty_for(entry.count);
+            let wait = penalty.map(|penalty| {
+                let slot = entry.next_slot.max(now) + penalty;
+                entry.next_slot = slot;
+                slot.saturating_duration_since(now)
+            });
+            (entry.count, wait)
+        };
+        tracing::warn!(%from, failures = count, "API call refused: {why}");
+        let refused = Refused {
+            message: format!("Not authorised: {why}."),
+            retry_after: penalty_for(count),
+        };
+        (wait, refused)
     }
 }
 
@@ -200,16 +327,112 @@ mod tests {
         let gate = gate(Some("t"));
         let other = IpAddr::from([10, 0, 0, 9]);
         for _ in 1..FREE_FAILURES {
-            assert_eq!(gate.failed(here(), "wrong").retry_after, None);
+            assert_eq!(gate.failed(here(), "wrong").1.retry_after, None);
         }
         let waits: Vec<u64> = (0..7)
             .map(|_| {
                 gate.failed(here(), "wrong")
+                    .1
                     .retry_after
                     .map_or(0, |d| d.as_secs())
             })
             .collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
         assert_eq!(gate.penalty(other), None, "another address is not slowed");
+    }
+
+    #[tokio::test]
+    async fn the_scheme_is_read_in_any_case() {
+        let gate = gate(Some("tok"));
+        for header in ["Bearer tok", "bearer tok", "BEARER  tok ", " Bearer tok"] {
+            assert!(gate.check(Some(header), here()).await.is_ok(), "{header}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_right_token_is_never_slowed_by_wrong_ones() {
+        let gate = gate(Some("tok"));
+        for _ in 0..8 {
+            let _ = gate.failed(here(), "wrong");
+        }
+        let before = tokio::time::Instant::now();
+        assert!(gate.check(Some("Bearer tok"), here()).await.is_ok());
+        assert_eq!(
+            before.elapsed(),
+            Duration::ZERO,
+            "no wait for the right token"
+        );
+        assert_eq!(gate.penalty(here()), None, "and it forgives the address");
+        // A wrong one waits its turn (paused time: the wait shows on tokio's clock).
+        for _ in 0..6 {
+            let _ = gate.failed(here(), "wrong");
+        }
+        let before = tokio::time::Instant::now();
+        assert!(gate.check(Some("Bearer nope"), here()).await.is_err());
+        assert!(
+            before.elapsed() >= Duration::from_secs(2),
+            "{:?}",
+            before.elapsed()
+        );
+    }
+
+    #[test]
+    fn wrong_tries_at_once_queue_and_then_go_unread() {
+        let gate = gate(Some("t"));
+        let mut waits = Vec::new();
+        for _ in 0..10 {
+            // In whole seconds, rounded (a few microseconds pass between the tries).
+            let wait = gate.failed(here(), "wrong").0.unwrap_or_default();
+            waits.push((wait.as_millis() + 500) / 1000);
+        }
+        // Tried at once, each waits for the ones before it: 1, then 1+2, 1+2+4…
+        assert_eq!(&waits[4..], [1, 3, 7, 15, 31, 61]);
+        let full = gate.queue_full(here()).expect("the queue is full");
+        assert!(full > MAX_WAIT);
+    }
+
+    #[test]
+    fn failures_are_counted_per_slash_64_and_the_memory_is_bounded() {
+        let gate = gate(Some("t"));
+        for host in 1..=6_u16 {
+            let _ = gate.failed(IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, host]), "wrong");
+        }
+        let same_64 = IpAddr::from([0x2001, 0xdb8, 0, 1, 9, 9, 9, 9]);
+        assert!(gate.penalty(same_64).is_some(), "one /64 is one address");
+        let other_64 = IpAddr::from([0x2001, 0xdb8, 0, 2, 0, 0, 0, 1]);
+        assert_eq!(gate.penalty(other_64), None);
+        let mapped = IpAddr::from(std::net::Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped());
+        let _ = gate.failed(mapped, "wrong");
+        assert_eq!(
+            gate.failures()
+                .get(&IpAddr::from([10, 1, 2, 3]))
+                .map(|f| f.count),
+            Some(1)
+        );
+        for n in 0..3000_u32 {
+            let _ = gate.failed(IpAddr::from(n.to_be_bytes()), "wrong");
+        }
+        assert!(gate.failures().len() <= REMEMBERED_ADDRESSES);
+    }
+
+    #[tokio::test]
+    async fn a_replaced_token_stops_working() {
+        let store = Arc::new(MemoryStore::default());
+        store
+            .set(SecretName::ApiToken, &Secret::new("old-token"))
+            .expect("set");
+        let opened = store.clone();
+        let gate = TokenGate::new(Arc::new(move || Ok(opened.clone() as Arc<dyn SecretStore>)));
+        assert!(gate.check(Some("Bearer old-token"), here()).await.is_ok());
+        store
+            .set(SecretName::ApiToken, &Secret::new("new-token"))
+            .expect("replace");
+        // The cached token grows stale…
+        gate.cached().read_at = Instant::now().checked_sub(TOKEN_FRESH + Duration::from_secs(1));
+        assert!(gate.check(Some("Bearer old-token"), here()).await.is_err());
+        assert!(gate.check(Some("Bearer new-token"), here()).await.is_ok());
+        store.delete(SecretName::ApiToken).expect("delete");
+        gate.cached().read_at = Instant::now().checked_sub(TOKEN_FRESH + Duration::from_secs(1));
+        assert!(gate.check(Some("Bearer new-token"), here()).await.is_err());
     }
 }

@@ -71,20 +71,37 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: ApiState) -> axum::Router {
     let (router, doc) = collect().split_for_parts();
     let doc = std::sync::Arc::new(doc);
-    let serve_doc = move |State(state): State<ApiState>,
-                          ConnectInfo(from): ConnectInfo<SocketAddr>,
-                          headers: HeaderMap| {
+    let serve_doc = move || {
         let doc = doc.clone();
-        async move {
-            if let Err(refused) = authorise(&state, &headers, from).await {
-                return refused;
-            }
-            Json(doc.as_ref().clone()).into_response()
-        }
+        async move { Json(doc.as_ref().clone()).into_response() }
     };
     router
         .route("/v1/openapi.json", axum::routing::get(serve_doc))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_token,
+        ))
         .with_state(state)
+}
+
+/// Every call but `/v1/health` needs the token, checked before anything of the call is read
+/// (an unknown path or a bad body answers 401 to a caller without it, not 404 or 400).
+async fn require_token(
+    State(state): State<ApiState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.uri().path() == "/v1/health" {
+        return next.run(request).await;
+    }
+    let from = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0);
+    match authorise(&state, request.headers(), from).await {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused,
+    }
 }
 
 fn error(status: StatusCode, body: ErrorBody) -> Response {
@@ -153,10 +170,71 @@ impl Refusal {
     }
 }
 
+/// A JSON value in which no object names a key twice (serde_json would keep the last, so
+/// `{"amount_paise":100,"amount_paise":50000}` would mean whatever a reader guessed).
+struct Unrepeated(Value);
+
+impl<'de> serde::Deserialize<'de> for Unrepeated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(UnrepeatedVisitor)
+            .map(Unrepeated)
+    }
+}
+
+struct UnrepeatedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UnrepeatedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unrepeated(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key \"{key}\" is given twice"
+                )));
+            }
+            let Unrepeated(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 /// Reads and checks a new sale, every field at once. Everything but the provider's own rules,
 /// which the window applies.
 fn read_new_sale(bytes: &[u8]) -> Result<Sale, Refusal> {
-    let json: Value = serde_json::from_slice(bytes).map_err(|e| Refusal::NotJson(e.to_string()))?;
+    let Unrepeated(json) =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::NotJson(e.to_string()))?;
     let Some(object) = json.as_object() else {
         return Err(Refusal::Invalid(BTreeMap::from([(
             "body".to_owned(),
@@ -246,7 +324,8 @@ fn read_customer(
         Ok(customer) => Some(customer),
         Err(e) => {
             let field = match e {
-                crate::domain::customer::CustomerError::NameTooLong => "customer.name",
+                crate::domain::customer::CustomerError::NameTooLong
+                | crate::domain::customer::CustomerError::NameNotPlain => "customer.name",
                 crate::domain::customer::CustomerError::Mobile => "customer.mobile",
                 crate::domain::customer::CustomerError::Email => "customer.email",
             };
@@ -292,15 +371,7 @@ async fn ask_till<T>(
         (status = 413, description = "The body is over 16 KiB", body = ErrorBody),
     )
 )]
-async fn create_sale(
-    State(state): State<ApiState>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if let Err(refused) = authorise(&state, &headers, from).await {
-        return refused;
-    }
+async fn create_sale(State(state): State<ApiState>, body: Body) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -371,15 +442,33 @@ fn not_found() -> Response {
     )
 }
 
-/// The sale `reference` as it stands: the board, else the journal.
+/// The sale `reference` as it stands: the board, else the journal. A payment recorded in the
+/// journal from outside the flow (the history's Check, `counterqr reconcile`, another process)
+/// wins over what the board last heard: the biller must never be told a paid sale was not.
 async fn view_of(state: &ApiState, reference: &SaleRef) -> Option<SaleView> {
-    if let Some(view) = state.board.get(reference) {
-        return Some(view);
+    let on_board = state.board.get(reference);
+    if on_board
+        .as_ref()
+        .is_some_and(|view| view.status == SaleStatus::Paid)
+    {
+        return on_board;
     }
     let wanted = reference.clone();
     let record = state.journal.read(move |j| j.sale(&wanted)).await;
     let now = time::OffsetDateTime::now_utc();
-    record.ok()?.ok()?.map(|r| view_from_record(&r, now))
+    let recorded = record
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .map(|r| view_from_record(&r, now));
+    match (on_board, recorded) {
+        (_, Some(paid)) if paid.status == SaleStatus::Paid => {
+            state.board.set_status(reference, SaleStatus::Paid);
+            Some(paid)
+        }
+        (Some(view), _) => Some(view),
+        (None, recorded) => recorded,
+    }
 }
 
 /// Waits (without polling: the board wakes it) until the sale's status satisfies `done` or `limit`
@@ -422,14 +511,9 @@ async fn wait_for(
 )]
 async fn get_sale(
     State(state): State<ApiState>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     Path(sale_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(refused) = authorise(&state, &headers, from).await {
-        return refused;
-    }
     let wait = match query.get("wait").map(|w| w.trim().parse::<u64>()) {
         None => 0,
         Some(Ok(secs)) if (1..=MAX_WAIT_SECS).contains(&secs) => secs,
@@ -470,15 +554,7 @@ async fn get_sale(
             `not_on_till`", body = ErrorBody),
     )
 )]
-async fn cancel_sale(
-    State(state): State<ApiState>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(sale_id): Path<String>,
-) -> Response {
-    if let Err(refused) = authorise(&state, &headers, from).await {
-        return refused;
-    }
+async fn cancel_sale(State(state): State<ApiState>, Path(sale_id): Path<String>) -> Response {
     let Some(reference) = SaleRef::parse(&sale_id) else {
         return not_found();
     };
@@ -553,6 +629,12 @@ mod tests {
             r#"{"amount_paise":100,"bill_ref":"B","customer":"Ravi"}"#,
             r#"[1,2]"#,
             r#"not json"#,
+            r#"{"amount_paise":100,"amount_paise":50000,"bill_ref":"B"}"#,
+            r#"{"amount_paise":100,"bill_ref":"B","customer":{"name":"A","name":"B"}}"#,
+            "{\"amount_paise\":100,\"bill_ref\":\"INV\u{202e}24\"}",
+            r#"{"amount_paise":100,"bill_ref":"INV\u202e24"}"#,
+            r#"{"amount_paise":100,"bill_ref":"INV\u200b24"}"#,
+            r#"{"amount_paise":100,"bill_ref":"B","customer":{"name":"Ravi\u0007"}}"#,
         ] {
             assert!(read_new_sale(bad.as_bytes()).is_err(), "{bad}");
         }

@@ -4,6 +4,9 @@
 
 use std::time::Instant;
 
+/// How many of this session's bills the window remembers before the journal alone answers.
+pub(super) const API_BILLS_REMEMBERED: usize = 10_000;
+
 use super::CounterApp;
 use crate::api::model::{QrView, SaleStatus, SaleView};
 use crate::api::{Call, Cancelled, Created};
@@ -44,11 +47,44 @@ impl CounterApp {
         now: Instant,
         ctx: &egui::Context,
     ) -> Created {
+        // A payment the journal holds (the history's Check, `counterqr reconcile`) is final
+        // whatever the screen shows: never a new QR for a paid bill.
+        if let Some(paid) = known
+            .as_ref()
+            .filter(|k| k.outcome == crate::domain::Outcome::Paid)
+        {
+            return if paid.amount == sale.amount {
+                self.board.set_status(&paid.reference, SaleStatus::Paid);
+                Created::Existing(crate::api::model::view_from_record(
+                    paid,
+                    self.clock.now_utc(),
+                ))
+            } else {
+                Created::Conflict
+            };
+        }
         let screen = self.flow.screen();
-        // The screen knows the bill's sale sooner than the journal (whose writes trail it).
+        // The screen knows the bill's sale sooner than the journal (whose writes trail it), and
+        // so do the bills sold in this session: a bill sent twice at once is one sale.
+        let bill = sale.extra.bill_ref.clone();
         let known_on_screen = screen
             .sale()
-            .filter(|on| on.extra.bill_ref.is_some() && on.extra.bill_ref == sale.extra.bill_ref);
+            .filter(|on| on.extra.bill_ref.is_some() && on.extra.bill_ref == bill);
+        let known_this_session = bill
+            .as_ref()
+            .and_then(|bill| self.api_bills.get(bill))
+            .filter(|_| known_on_screen.is_none());
+        if let Some(earlier) = known_this_session {
+            if earlier.amount != sale.amount {
+                return Created::Conflict;
+            }
+            let view = self.board.get(&earlier.reference);
+            if let Some(view) =
+                view.filter(|v| !v.status.is_final() || v.status == SaleStatus::Paid)
+            {
+                return Created::Existing(view);
+            }
+        }
         let decision = match known_on_screen {
             Some(on) if on.amount != sale.amount => BillDecision::Conflict,
             Some(_) if screen.is_open() || matches!(screen, Screen::Paid { .. }) => {
@@ -57,7 +93,10 @@ impl CounterApp {
                     .map_or(Created::Conflict, Created::Existing);
             }
             Some(on) => BillDecision::Again(Box::new(on.clone())),
-            None => decide_bill(sale.amount, known),
+            None => match known_this_session {
+                Some(earlier) if known.is_none() => BillDecision::Again(Box::new(earlier.clone())),
+                _ => decide_bill(sale.amount, known),
+            },
         };
         let (sale, new) = match decision {
             BillDecision::Conflict => return Created::Conflict,
@@ -91,6 +130,12 @@ impl CounterApp {
             return Created::Invalid(fields);
         }
         let sale_id = sale.reference.clone();
+        if let Some(bill) = sale.extra.bill_ref.clone() {
+            if self.api_bills.len() >= API_BILLS_REMEMBERED {
+                self.api_bills.clear();
+            }
+            self.api_bills.insert(bill, sale.clone());
+        }
         self.dispatch(Event::Submit(sale), now, ctx);
         Created::Started { sale_id, new }
     }

@@ -147,6 +147,8 @@ pub struct CounterApp {
     customer_position: Option<egui::Pos2>,
     /// Where each recent sale stands, for the sales API.
     board: crate::api::SaleBoard,
+    /// The sale of each bill the API sold in this session (the journal's writes trail it).
+    api_bills: std::collections::HashMap<String, crate::domain::Sale>,
     /// The QR on screen and its end on the wall clock, fixed when it shows.
     qr_expiry: Option<(String, time::OffsetDateTime)>,
     /// The scripts whose fonts are loaded (besides Latin).
@@ -205,6 +207,7 @@ impl CounterApp {
             autostart: options.autostart,
             customer_position: None,
             board: crate::api::SaleBoard::default(),
+            api_bills: std::collections::HashMap::new(),
             qr_expiry: None,
             fonts: BTreeSet::new(),
         }
@@ -362,6 +365,13 @@ impl CounterApp {
                 self.dispatch(*event, now, ctx);
             }
             AppEvent::History(update) => {
+                // A payment the history's Check found: the API's board hears of it too.
+                for paid in update.records.iter().flatten() {
+                    if paid.outcome == crate::domain::Outcome::Paid {
+                        self.board
+                            .set_status(&paid.reference, crate::api::SaleStatus::Paid);
+                    }
+                }
                 if let Overlay::History(panel) = &mut self.overlay {
                     panel.update(update);
                 }
