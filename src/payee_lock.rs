@@ -27,6 +27,9 @@ pub fn money_settings(config: &Config) -> Vec<(&'static str, String)> {
         ("payu.environment", format!("{:?}", config.payu.environment)),
         ("payu.base_url", config.payu.base_url.trim().to_owned()),
         ("oqpay.base_url", config.oqpay.base_url.trim().to_owned()),
+        // Where the sales API listens decides who may sell on this till (and where
+        // `counterqr request --bill` sends the token).
+        ("api.listen", config.api.listen.trim().to_owned()),
     ]
 }
 
@@ -81,20 +84,51 @@ impl Lock {
     }
 }
 
-/// The fingerprints kept, one per settings file (by its path).
+/// The fingerprints kept, one per settings file (by its canonical path).
 type Kept = BTreeMap<String, BTreeMap<String, String>>;
 
-fn kept(store: &dyn SecretStore) -> Result<Kept, SecretError> {
-    Ok(store
-        .get(SecretName::PayeeFingerprint)?
-        .and_then(|text| serde_json::from_str(text.expose()).ok())
-        .unwrap_or_default())
+/// The key of the settings file `file`: its canonical path (its folder's, when the file does not
+/// exist yet), so `./config.toml`, a symlink and the full path are one file.
+pub fn file_key(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let canonical = std::fs::canonicalize(path).ok().or_else(|| {
+        let name = path.file_name()?;
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        std::fs::canonicalize(folder).ok().map(|f| f.join(name))
+    });
+    canonical.map_or_else(|| file.to_owned(), |p| p.display().to_string())
 }
 
-/// Checks `config`, read from the settings file `file`, against its fingerprint in `store`;
-/// the first time for that file, records it.
+/// What the keyring holds: `None` when it holds something unreadable.
+fn kept(store: &dyn SecretStore) -> Result<Option<Kept>, SecretError> {
+    Ok(match store.get(SecretName::PayeeFingerprint)? {
+        None => Some(Kept::new()),
+        Some(text) => serde_json::from_str(text.expose()).ok(),
+    })
+}
+
+/// Every money setting, as changed: nothing of them is vouched for.
+fn all_changed(config: &Config) -> Lock {
+    Lock::Changed(money_settings(config).into_iter().map(|(k, _)| k).collect())
+}
+
+/// Checks `config`, read from the settings file `file`, against its fingerprint in `store`.
+/// The first time for that file it is recorded, unless a manager PIN is set: then a file the
+/// manager never accepted (another path, a fingerprint deleted) vouches for nothing, and neither
+/// does a fingerprint that cannot be read.
 pub fn check(config: &Config, file: &str, store: &dyn SecretStore) -> Result<Lock, SecretError> {
-    match kept(store)?.get(file) {
+    let Some(kept) = kept(store)? else {
+        tracing::warn!("the payee fingerprint in the keyring is unreadable");
+        return Ok(all_changed(config));
+    };
+    match kept.get(&file_key(file)) {
+        None if store.get(SecretName::ManagerPin)?.is_some() => {
+            tracing::warn!(file, "payment settings never accepted by the manager");
+            Ok(all_changed(config))
+        }
         None => {
             accept(config, file, store)?;
             Ok(Lock::Held)
@@ -112,14 +146,28 @@ pub fn check(config: &Config, file: &str, store: &dyn SecretStore) -> Result<Loc
 }
 
 /// Records `config`'s money settings as the manager's for the settings file `file` (after the
-/// PIN was checked).
+/// PIN was checked). An unreadable record is replaced.
 pub fn accept(config: &Config, file: &str, store: &dyn SecretStore) -> Result<(), SecretError> {
-    let mut all = kept(store)?;
+    let mut all = kept(store)?.unwrap_or_default();
     let mine: BTreeMap<String, String> =
         serde_json::from_str(&fingerprint(config)).unwrap_or_default();
-    all.insert(file.to_owned(), mine);
+    all.insert(file_key(file), mine);
     let text = serde_json::to_string(&all).unwrap_or_default();
     store.set(SecretName::PayeeFingerprint, &Secret::new(&text))
+}
+
+/// The fingerprints as the keyring holds them now, to put back with [`restore`] when a save
+/// that accepted new settings fails after all.
+pub fn snapshot(store: &dyn SecretStore) -> Result<Option<Secret>, SecretError> {
+    store.get(SecretName::PayeeFingerprint)
+}
+
+/// Puts back what [`snapshot`] took.
+pub fn restore(store: &dyn SecretStore, snapshot: Option<&Secret>) -> Result<(), SecretError> {
+    match snapshot {
+        Some(text) => store.set(SecretName::PayeeFingerprint, text),
+        None => store.delete(SecretName::PayeeFingerprint),
+    }
 }
 
 #[cfg(test)]
@@ -160,8 +208,58 @@ mod tests {
         assert_eq!(check(&config, file, &store), Ok(Lock::Held), "accepted");
         assert_eq!(
             changed_since("not json", &config).len(),
-            7,
+            8,
             "unreadable: all named"
+        );
+    }
+
+    #[test]
+    fn with_a_pin_set_nothing_unaccepted_is_trusted() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "").expect("file");
+        let file = file.display().to_string();
+        let store = MemoryStore::default();
+        let mut config = Config {
+            provider: ProviderId::Upi,
+            ..Config::default()
+        };
+        config.upi.vpa = "shop@okaxis".into();
+        assert_eq!(check(&config, &file, &store), Ok(Lock::Held));
+        store
+            .set(SecretName::ManagerPin, &Secret::new("4321"))
+            .expect("pin");
+        // The same file by another spelling is the same file.
+        let dotted = format!("{}/./config.toml", dir.path().display());
+        assert_eq!(check(&config, &dotted, &store), Ok(Lock::Held));
+        // Another settings file, never accepted: nothing of it is vouched for.
+        let other = dir.path().join("other.toml").display().to_string();
+        let lock = check(&config, &other, &store).expect("check");
+        assert!(
+            matches!(&lock, Lock::Changed(keys) if keys.len() == 8),
+            "{lock:?}"
+        );
+        // A fingerprint deleted or garbled vouches for nothing either.
+        let before = snapshot(&store).expect("snapshot");
+        store
+            .set(SecretName::PayeeFingerprint, &Secret::new("{garbage"))
+            .expect("garble");
+        assert!(matches!(
+            check(&config, &file, &store),
+            Ok(Lock::Changed(_))
+        ));
+        store.delete(SecretName::PayeeFingerprint).expect("delete");
+        assert!(matches!(
+            check(&config, &file, &store),
+            Ok(Lock::Changed(_))
+        ));
+        // A save that fails puts back exactly what was there.
+        restore(&store, before.as_ref()).expect("restore");
+        assert_eq!(check(&config, &file, &store), Ok(Lock::Held));
+        config.api.listen = "0.0.0.0:8787".into();
+        assert_eq!(
+            check(&config, &file, &store),
+            Ok(Lock::Changed(vec!["api.listen"]))
         );
     }
 }

@@ -3,18 +3,21 @@
 //!
 //! Wrong PINs back off: after [`FREE_TRIES`] wrong PINs in a row, each further try must wait,
 //! 30 s after the fifth, doubling with each wrong PIN, up to an hour. The count and the time of
-//! the last wrong PIN are kept in a small file beside the settings, so a restart does not reset
-//! them. A wrong PIN is logged, never its digits. The comparison takes the same time however
-//! many digits match.
+//! the last wrong PIN are kept in the OS keyring beside the PIN, so neither a restart nor another
+//! settings file or data directory resets them; a count that cannot be read means the longest
+//! wait, and one that cannot be written refuses the try. Each try is counted as wrong before the
+//! PIN is compared (and forgiven when it was right), so tries made at once are all counted. A
+//! wrong PIN is logged, never its digits. The comparison takes the same time however many digits
+//! match.
 
-use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq as _;
 use time::OffsetDateTime;
 
-use crate::secrets::{SecretName, SecretStore};
+use crate::secrets::{Secret, SecretName, SecretStore};
 
 /// Wrong PINs allowed in a row before each try must wait.
 pub const FREE_TRIES: u32 = 5;
@@ -23,8 +26,8 @@ pub const FIRST_WAIT: Duration = Duration::from_secs(30);
 /// The longest wait.
 pub const LONGEST_WAIT: Duration = Duration::from_secs(3600);
 
-/// The file name of the attempts record, beside the settings file.
-pub const ATTEMPTS_FILE: &str = "pin-attempts.json";
+/// One PIN check at a time in this process (the panel's saves run off the UI thread).
+static ONE_CHECK_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Why a change was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,60 +81,60 @@ impl Attempts {
     }
 }
 
-/// The guard, keeping its attempts at `file` (or in memory only, with `None`).
-#[derive(Debug, Clone)]
-pub struct PinGuard {
-    file: Option<PathBuf>,
-}
+/// The guard. Its attempts live in the secret store, beside the PIN.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PinGuard;
 
 impl PinGuard {
-    /// A guard keeping its attempts beside the settings file `config_path`.
-    pub fn beside(config_path: &Path) -> Self {
-        Self {
-            file: Some(config_path.with_file_name(ATTEMPTS_FILE)),
-        }
+    /// The attempts so far: none when nothing is kept; the longest wait, from `now`, when what
+    /// is kept cannot be read (a corrupted or tampered record is not a fresh start).
+    pub fn attempts(store: &dyn SecretStore, now: OffsetDateTime) -> Result<Attempts, PinRefusal> {
+        let kept = store
+            .get(SecretName::PinAttempts)
+            .map_err(|e| PinRefusal::Unreadable(e.to_string()))?;
+        let Some(kept) = kept else {
+            return Ok(Attempts::default());
+        };
+        Ok(serde_json::from_str(kept.expose()).unwrap_or_else(|_| {
+            tracing::warn!("the count of wrong manager PINs is unreadable: the longest wait");
+            Attempts {
+                wrong_in_a_row: FREE_TRIES.saturating_add(16),
+                last_wrong: now.unix_timestamp(),
+            }
+        }))
     }
 
-    /// A guard that keeps nothing (no settings file).
-    pub fn in_memory() -> Self {
-        Self { file: None }
-    }
-
-    /// The attempts so far (none when the file is missing or unreadable).
-    pub fn attempts(&self) -> Attempts {
-        self.file
-            .as_deref()
-            .and_then(|f| std::fs::read_to_string(f).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    }
-
-    fn save(&self, attempts: Attempts) {
-        let Some(file) = &self.file else { return };
-        let written = serde_json::to_string(&attempts)
-            .map_err(std::io::Error::other)
-            .and_then(|text| std::fs::write(file, text));
-        if let Err(e) = written {
+    fn save(store: &dyn SecretStore, attempts: Attempts) -> Result<(), PinRefusal> {
+        let written = if attempts == Attempts::default() {
+            store.delete(SecretName::PinAttempts)
+        } else {
+            let text = serde_json::to_string(&attempts).unwrap_or_default();
+            store.set(SecretName::PinAttempts, &Secret::new(&text))
+        };
+        written.map_err(|e| {
             tracing::error!("the count of wrong manager PINs could not be kept: {e}");
-        }
+            PinRefusal::Unreadable(format!("the count of wrong PINs cannot be kept: {e}"))
+        })
     }
 
     /// Allows the change when no manager PIN is set, or when `typed` is it and no wait is due.
     /// `what` names the change, for the log.
     pub fn check(
-        &self,
         store: &dyn SecretStore,
         typed: &str,
         what: &str,
         now: OffsetDateTime,
     ) -> Result<(), PinRefusal> {
+        let _one = ONE_CHECK_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let pin = match store.get(SecretName::ManagerPin) {
             Ok(None) => return Ok(()),
             Ok(Some(pin)) => pin,
             Err(e) => return Err(PinRefusal::Unreadable(e.to_string())),
         };
-        let attempts = self.attempts();
-        if let Some(wait) = attempts.still_to_wait(now) {
+        let before = Self::attempts(store, now)?;
+        if let Some(wait) = before.still_to_wait(now) {
             tracing::warn!(
                 what,
                 "change refused: PIN tries must wait {} s",
@@ -139,18 +142,17 @@ impl PinGuard {
             );
             return Err(PinRefusal::Wait { wait });
         }
-        let typed = typed.trim().as_bytes();
-        if bool::from(typed.ct_eq(pin.expose().as_bytes())) {
-            if attempts != Attempts::default() {
-                self.save(Attempts::default());
-            }
-            return Ok(());
-        }
+        // Counted as wrong first: a try whose count cannot be kept is not made.
         let attempts = Attempts {
-            wrong_in_a_row: attempts.wrong_in_a_row.saturating_add(1),
+            wrong_in_a_row: before.wrong_in_a_row.saturating_add(1),
             last_wrong: now.unix_timestamp(),
         };
-        self.save(attempts);
+        Self::save(store, attempts)?;
+        let typed = typed.trim().as_bytes();
+        if bool::from(typed.ct_eq(pin.expose().as_bytes())) {
+            Self::save(store, Attempts::default())?;
+            return Ok(());
+        }
         tracing::warn!(
             what,
             wrong_in_a_row = attempts.wrong_in_a_row,
@@ -183,18 +185,14 @@ mod tests {
 
     #[test]
     fn no_pin_set_lets_every_change_through() {
-        let guard = PinGuard::in_memory();
-        assert_eq!(guard.check(&store(None), "", "x", at(0)), Ok(()));
+        assert_eq!(PinGuard::check(&store(None), "", "x", at(0)), Ok(()));
     }
 
     #[test]
     fn wrong_pins_back_off_and_the_count_survives_a_restart() {
-        let dir = tempfile::tempdir().expect("dir");
-        let config = dir.path().join("config.toml");
         let store = store(Some("4321"));
-        let guard = PinGuard::beside(&config);
         for i in 1..=FREE_TRIES {
-            let refused = guard.check(&store, "0000", "payu-key", at(i64::from(i)));
+            let refused = PinGuard::check(&store, "0000", "payu-key", at(i64::from(i)));
             assert_eq!(
                 refused,
                 Err(PinRefusal::Wrong {
@@ -202,9 +200,9 @@ mod tests {
                 })
             );
         }
-        // The sixth try, even with the right PIN, must wait: the wait is not a hint.
-        let restarted = PinGuard::beside(&config);
-        let refused = restarted.check(&store, "4321", "payu-key", at(6));
+        // The sixth try, even with the right PIN, must wait: the wait is not a hint. The count
+        // is in the keyring, so a restart (or another settings file) finds it.
+        let refused = PinGuard::check(&store, "4321", "payu-key", at(6));
         assert_eq!(
             refused,
             Err(PinRefusal::Wait {
@@ -213,11 +211,51 @@ mod tests {
         );
         assert!(refused.unwrap_err().to_string().contains("29 s"));
         // After the wait, the right PIN works and the count starts again.
-        assert_eq!(restarted.check(&store, "4321", "payu-key", at(36)), Ok(()));
-        assert_eq!(restarted.attempts(), Attempts::default());
-        // The digits are in no file.
-        let kept = std::fs::read_to_string(dir.path().join(ATTEMPTS_FILE)).expect("file");
-        assert!(!kept.contains("4321") && !kept.contains("0000"), "{kept}");
+        assert_eq!(PinGuard::check(&store, "4321", "payu-key", at(36)), Ok(()));
+        assert_eq!(PinGuard::attempts(&store, at(36)), Ok(Attempts::default()));
+        // The digits are kept nowhere but in the PIN itself.
+        for i in 1..=2 {
+            let _ = PinGuard::check(&store, "8642", "payu-key", at(40 + i));
+        }
+        let kept = store
+            .get(SecretName::PinAttempts)
+            .expect("read")
+            .expect("kept");
+        assert!(!kept.expose().contains("8642"), "{}", kept.expose());
+    }
+
+    #[test]
+    fn a_count_that_cannot_be_read_or_kept_refuses() {
+        let store = store(Some("4321"));
+        store
+            .set(SecretName::PinAttempts, &Secret::new("garbage"))
+            .expect("set");
+        let refused = PinGuard::check(&store, "4321", "x", at(0));
+        assert!(
+            matches!(refused, Err(PinRefusal::Wait { wait }) if wait == LONGEST_WAIT),
+            "{refused:?}"
+        );
+        /// A keyring that reads but cannot write.
+        struct ReadOnly(MemoryStore);
+        impl SecretStore for ReadOnly {
+            fn get(&self, name: SecretName) -> Result<Option<Secret>, crate::secrets::SecretError> {
+                self.0.get(name)
+            }
+            fn set(&self, _: SecretName, _: &Secret) -> Result<(), crate::secrets::SecretError> {
+                Err(crate::secrets::SecretError::Unreachable("read-only".into()))
+            }
+            fn delete(&self, _: SecretName) -> Result<(), crate::secrets::SecretError> {
+                Err(crate::secrets::SecretError::Unreachable("read-only".into()))
+            }
+        }
+        let read_only = ReadOnly(self::store(Some("4321")));
+        for typed in ["0000", "4321"] {
+            let refused = PinGuard::check(&read_only, typed, "x", at(0));
+            assert!(
+                matches!(refused, Err(PinRefusal::Unreadable(_))),
+                "{refused:?}"
+            );
+        }
     }
 
     #[test]

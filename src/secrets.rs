@@ -25,6 +25,9 @@ pub enum SecretName {
     /// The fingerprint of the settings that decide where money goes (not a secret, but kept
     /// where the settings file cannot change it; not in [`SecretName::ALL`], so never typed).
     PayeeFingerprint,
+    /// Wrong manager PINs in a row and when the last one was typed (not a secret either, but
+    /// kept with the PIN so that no other settings file or data directory starts it afresh).
+    PinAttempts,
 }
 
 impl SecretName {
@@ -46,6 +49,7 @@ impl SecretName {
             Self::ManagerPin => "manager-pin",
             Self::ApiToken => "api-token",
             Self::PayeeFingerprint => "payee-fingerprint",
+            Self::PinAttempts => "pin-attempts",
         }
     }
 
@@ -58,6 +62,7 @@ impl SecretName {
             Self::ManagerPin => "manager PIN for payment settings",
             Self::ApiToken => "token of the billing software's API",
             Self::PayeeFingerprint => "fingerprint of the payment settings",
+            Self::PinAttempts => "count of wrong manager PINs",
         }
     }
 }

@@ -489,11 +489,27 @@ fn every_secret_change_needs_the_manager_pin_and_wrong_pins_back_off() {
     );
     assert_eq!(secret_tool_lookup("payu-key"), None);
 
-    // The wait is kept beside the settings, digits nowhere; once it is over the PIN works.
-    let attempts = data.path().join("pin-attempts.json");
-    let kept = std::fs::read_to_string(&attempts).expect("attempts kept");
+    // The wait is kept in the keyring beside the PIN, digits nowhere: another settings file
+    // (another data directory) does not start it afresh.
+    let kept = secret_tool_lookup("pin-attempts").expect("attempts kept");
     assert!(kept.contains("\"wrong_in_a_row\":5"), "{kept}");
-    std::fs::write(&attempts, r#"{"wrong_in_a_row":5,"last_wrong":0}"#).expect("age it");
+    let elsewhere = tempfile::tempdir().expect("dir");
+    let still_waiting = counterqr(
+        &["secret", "set", "payu-key"],
+        &format!("{pin}\nkey-value\n"),
+        elsewhere.path(),
+    );
+    assert!(
+        text(&still_waiting).contains("try again in"),
+        "{}",
+        text(&still_waiting)
+    );
+    // Once the wait is over (the record cleared, as an hour would), the PIN works.
+    let cleared = Command::new("secret-tool")
+        .args(["clear", "service", "counterqr", "username", "pin-attempts"])
+        .status()
+        .expect("secret-tool");
+    assert!(cleared.success());
     let right = counterqr(
         &["secret", "set", "payu-key"],
         &format!("{pin}\nkey-value\n"),

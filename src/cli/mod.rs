@@ -225,8 +225,8 @@ fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
         Some(Command::Reconcile(args)) => {
             journal::reconcile(&config_path, &data_dir, offset, args.day)
         }
-        Some(Command::Secret(command)) => secret::secret(&command, &config_path),
-        Some(Command::Api(ApiCommand::NewToken)) => secret::new_api_token(&config_path),
+        Some(Command::Secret(command)) => secret::secret(&command),
+        Some(Command::Api(ApiCommand::NewToken)) => secret::new_api_token(),
         Some(Command::Config(ConfigCommand::Path)) => {
             println!("{}", config_path.display());
             Ok(ExitCode::SUCCESS)

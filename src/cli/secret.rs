@@ -15,17 +15,17 @@ use time::OffsetDateTime;
 
 /// Every change of a secret (the PIN's own included) needs the manager PIN when one is set.
 /// On a terminal it is asked for without echo; from a pipe, it is the first line.
-pub fn secret(command: &SecretCommand, config_path: &Path) -> anyhow::Result<ExitCode> {
+pub fn secret(command: &SecretCommand) -> anyhow::Result<ExitCode> {
     let store = secrets::os_keyring()?;
     match command {
         SecretCommand::Set { name } => {
-            authorise(store.as_ref(), config_path, name.as_str())?;
+            authorise(store.as_ref(), name.as_str())?;
             let value = read_secret_value(*name)?;
             store.set(*name, &value)?;
             eprintln!("{name} stored in the OS keyring");
         }
         SecretCommand::Delete { name } => {
-            authorise(store.as_ref(), config_path, name.as_str())?;
+            authorise(store.as_ref(), name.as_str())?;
             store.delete(*name)?;
             eprintln!("{name} deleted from the OS keyring");
         }
@@ -40,13 +40,12 @@ pub fn secret(command: &SecretCommand, config_path: &Path) -> anyhow::Result<Exi
 
 /// Asks for the manager PIN when one is set, and checks it (with its back-off) before a change
 /// of `what`.
-fn authorise(store: &dyn SecretStore, config_path: &Path, what: &str) -> anyhow::Result<()> {
+fn authorise(store: &dyn SecretStore, what: &str) -> anyhow::Result<()> {
     if store.get(SecretName::ManagerPin)?.is_none() {
         return Ok(());
     }
     let typed = read_line_hidden("Manager PIN (not shown): ")?;
-    PinGuard::beside(config_path)
-        .check(store, typed.expose(), what, OffsetDateTime::now_utc())
+    PinGuard::check(store, typed.expose(), what, OffsetDateTime::now_utc())
         .map_err(|refused| anyhow::anyhow!("{refused}"))
 }
 
@@ -97,9 +96,9 @@ pub fn config_show(config_path: &Path) -> anyhow::Result<ExitCode> {
 
 /// Makes a random API token (32 random bytes, as hex), stores it as `api-token` and prints it
 /// once.
-pub fn new_api_token(config_path: &Path) -> anyhow::Result<ExitCode> {
+pub fn new_api_token() -> anyhow::Result<ExitCode> {
     let store = secrets::os_keyring()?;
-    authorise(store.as_ref(), config_path, "api-token")?;
+    authorise(store.as_ref(), "api-token")?;
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a token: {e}"))?;
     let token = Secret::new(&hex::encode(bytes));

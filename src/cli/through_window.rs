@@ -34,12 +34,34 @@ struct Printed<'a> {
     expires_at: Option<&'a str>,
 }
 
+/// Where to reach the window's API that listens on `listen`, on this machine only: the token
+/// travels in plain HTTP, so it is sent to no other host (a settings file pointing `listen`
+/// elsewhere gets a refusal, not the token).
+fn local_api_address(listen: &str) -> anyhow::Result<std::net::SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    let address: SocketAddr = listen.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "[api] listen = \"{listen}\" is not an address and port like 127.0.0.1:8787"
+        )
+    })?;
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip if ip.is_loopback() => ip,
+        ip => anyhow::bail!(
+            "[api] listen is {ip}, not this machine's loopback: `counterqr request --bill` sends \
+             the API token only to 127.0.0.1 or ::1 (or a window listening on 0.0.0.0)"
+        ),
+    };
+    Ok(SocketAddr::new(ip, address.port()))
+}
+
 /// Sells `bill` through the window's API at `listen`; with `wait`, until the sale is final.
 pub fn sell(listen: &str, bill: &Bill<'_>, json: bool, wait: bool) -> anyhow::Result<ExitCode> {
     let token = secrets::os_keyring()?
         .get(SecretName::ApiToken)?
         .context("the window's sales API needs the api-token: run `counterqr api new-token`")?;
-    let base = format!("http://{}", listen.trim());
+    let base = format!("http://{}", local_api_address(listen)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -151,5 +173,27 @@ pub fn exit_code(sale: &Value, waited: bool) -> ExitCode {
         "expired" => ExitCode::from(EXIT_EXPIRED),
         "cancelled" | "not_paid" => ExitCode::from(EXIT_CANCELLED),
         _ => ExitCode::FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_goes_to_this_machine_only() {
+        let local = |l: &str| local_api_address(l).map(|a| a.to_string()).ok();
+        assert_eq!(local("127.0.0.1:8787").as_deref(), Some("127.0.0.1:8787"));
+        assert_eq!(local(" 0.0.0.0:9000 ").as_deref(), Some("127.0.0.1:9000"));
+        assert_eq!(local("[::]:8787").as_deref(), Some("[::1]:8787"));
+        assert_eq!(local("[::1]:8787").as_deref(), Some("[::1]:8787"));
+        for elsewhere in [
+            "203.0.113.5:8787",
+            "192.168.1.9:8787",
+            "evil.example:80",
+            "",
+        ] {
+            assert_eq!(local(elsewhere), None, "{elsewhere}");
+        }
     }
 }

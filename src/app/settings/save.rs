@@ -29,6 +29,7 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
         return Err(vec![FieldError::new(Field::ShopLogo, problem)]);
     }
     let file = path.display().to_string();
+    let mut fingerprint_before = None;
     // Settings changed outside the panel are accepted only with the PIN, like a change here.
     let held_back = job.new.provider != crate::domain::ProviderId::Training
         && (job.secrets_opener)()
@@ -41,41 +42,48 @@ pub fn run(job: SaveJob) -> Result<Saved, Vec<FieldError>> {
                 "{e} The manager PIN cannot be checked, so payment settings cannot change."
             ))
         })?;
-        crate::pin::PinGuard::beside(path)
-            .check(
-                store.as_ref(),
-                job.pin.expose(),
-                "payment settings",
-                time::OffsetDateTime::now_utc(),
-            )
-            .map_err(|refused| vec![FieldError::new(Field::Pin, refused.to_string())])?;
+        crate::pin::PinGuard::check(
+            store.as_ref(),
+            job.pin.expose(),
+            "payment settings",
+            time::OffsetDateTime::now_utc(),
+        )
+        .map_err(|refused| vec![FieldError::new(Field::Pin, refused.to_string())])?;
+        fingerprint_before = Some(
+            crate::payee_lock::snapshot(store.as_ref())
+                .map_err(|e| FieldError::whole(e.to_string()))?,
+        );
         crate::payee_lock::accept(&job.new, &file, store.as_ref())
             .map_err(|e| FieldError::whole(e.to_string()))?;
     }
+    // Not saved after all: the fingerprint goes back to exactly what it was.
+    let undo = |problem: Vec<FieldError>| {
+        if let Some(before) = &fingerprint_before
+            && let Ok(store) = (job.secrets_opener)()
+            && let Err(e) = crate::payee_lock::restore(store.as_ref(), before.as_ref())
+        {
+            tracing::error!("the payee fingerprint could not be put back: {e}");
+        }
+        problem
+    };
     let gateway = providers::from_config(
         &job.new,
         Some(path.as_path()),
         &*job.secrets_opener,
         job.clock.clone(),
     )
-    .map_err(|e| {
-        // Not saved: the fingerprint goes back to the settings still in the file.
-        if let Ok(store) = (job.secrets_opener)() {
-            let _ = crate::payee_lock::accept(&job.old, &file, store.as_ref());
-        }
-        FieldError::whole(e.to_string())
-    })?;
+    .map_err(|e| undo(FieldError::whole(e.to_string())))?;
     if !job.secrets.is_empty() {
-        let store = (job.secrets_opener)().map_err(|e| FieldError::whole(e.to_string()))?;
+        let store = (job.secrets_opener)().map_err(|e| undo(FieldError::whole(e.to_string())))?;
         for (name, value) in &job.secrets {
             store
                 .set(*name, value)
-                .map_err(|e| vec![FieldError::new(Field::Secret(*name), e.to_string())])?;
+                .map_err(|e| undo(vec![FieldError::new(Field::Secret(*name), e.to_string())]))?;
         }
     }
     job.new
         .save(path)
-        .map_err(|e| FieldError::whole(e.to_string()))?;
+        .map_err(|e| undo(FieldError::whole(e.to_string())))?;
     if let Some((wanted, entry, program)) = &job.autostart
         && *wanted != crate::autostart::is_enabled(entry)
     {
