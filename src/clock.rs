@@ -117,6 +117,14 @@ impl ManualClock {
         state.sleepers.iter().any(|(until, _)| *until == end)
     }
 
+    /// Whether some task is asleep on this clock until at most `by` from now: moving the clock
+    /// by `by` will surely wake it.
+    pub fn has_sleep_ending_within(&self, by: Duration) -> bool {
+        let state = self.lock();
+        let end = state.elapsed.saturating_add(by);
+        state.sleepers.iter().any(|(until, _)| *until <= end)
+    }
+
     /// How far the clock has been moved since it was made.
     pub fn elapsed(&self) -> Duration {
         self.lock().elapsed

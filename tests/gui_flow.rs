@@ -422,7 +422,7 @@ fn simulated_payment_shows_paid() {
         "a confirming gateway needs no buttons"
     );
     // The watch asks every second of the test's clock.
-    till.clock.advance(Duration::from_secs(1));
+    common::advance_once_asleep(&mut till.harness, &till.clock, Duration::from_secs(1));
     common::wait_for_screen(&mut till.harness, "Paid", |s| {
         matches!(s, Screen::Paid { .. })
     });

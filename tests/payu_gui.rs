@@ -365,7 +365,11 @@ fn a_qr_the_command_line_printed_while_the_window_runs_is_watched_too() {
         writer.journal().record(&record, at).unwrap();
     }
     assert!(!till.harness.state().watcher().is_watching(&sale.reference));
-    till.advance(counterqr::app::worker::ADOPT_EVERY);
+    // The window looks for such sales on its clock: moved once its look-out sleeps.
+    let every = counterqr::app::worker::ADOPT_EVERY;
+    common::advance_once_asleep(&mut till.harness, &till.clock, every);
+    till.harness.run_steps(1);
+    till.settle();
     common::wait_until(&mut till.harness, "the window adopts the sale", |app| {
         app.watcher().is_watching(&sale.reference)
     });

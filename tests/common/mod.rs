@@ -83,6 +83,26 @@ pub fn wait_for(
     }
 }
 
+/// Moves `clock` on by `by` once some background task sleeps on it until within `by` (drawing
+/// frames meanwhile): moved earlier, the clock would pass before the sleep began, and the sleep
+/// would then run a whole period of the test's clock that nobody moves.
+pub fn advance_once_asleep(
+    harness: &mut Harness<'static, CounterApp>,
+    clock: &counterqr::clock::ManualClock,
+    by: Duration,
+) {
+    let limit = std::time::Instant::now() + BACKGROUND_LIMIT;
+    while !clock.has_sleep_ending_within(by) {
+        assert!(
+            std::time::Instant::now() < limit,
+            "nothing slept on the clock within {BACKGROUND_LIMIT:?}"
+        );
+        harness.run_steps(1);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    clock.advance(by);
+}
+
 /// A dynamic Bharat QR for `amount` paying `vpa`, with a correct CRC.
 pub fn bqr(amount: &str, vpa: &str) -> String {
     let upi = format!("0010A000000524{:02}{:02}{vpa}", 1, vpa.len());
