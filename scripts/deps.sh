@@ -21,6 +21,7 @@ for purpose in "$@"; do
         run)
             add "software OpenGL for the window (Mesa)" libgl1-mesa-dri libegl1
             add "the keyboard under X11" libxkbcommon-x11-0
+            add "saying the amount received out loud" espeak-ng
             ;;
         test)
             add "software OpenGL for the window (Mesa)" libgl1-mesa-dri libegl1
@@ -31,6 +32,7 @@ for purpose in "$@"; do
             add "calling the sales API as billing software would" curl
             add "reading the customer's screen back in Hindi, Tamil and Bengali" \
                 tesseract-ocr tesseract-ocr-hin tesseract-ocr-tam tesseract-ocr-ben
+            add "speaking the amount in every language, and measuring the WAV files" espeak-ng sox
             add "a private D-Bus session and Secret Service keyring for the keyring tests" \
                 dbus gnome-keyring libsecret-tools
             ;;

@@ -201,6 +201,48 @@ fn bundle(language: Language, source: &str) -> Option<FluentBundle<FluentResourc
     Some(bundle)
 }
 
+/// What is said when `amount` arrives, in `language`, as people say it: "Received one thousand
+/// two hundred fifty rupees and fifty paise", "पाँच सौ रुपये प्राप्त हुए". With `earlier`, the
+/// payment was for an earlier sale, announced while another is on screen ("Earlier sale of five
+/// hundred rupees received"). `None` for an amount the number words do not reach (above one
+/// crore rupees) or for zero.
+pub fn announcement(amount: Paise, language: Language, earlier: bool) -> Option<String> {
+    /// ₹1,00,00,000.00: the largest amount said.
+    const MOST: u64 = 1_00_00_000_00;
+    if amount.paise() > MOST {
+        return None;
+    }
+    let m = messages();
+    let rupees = amount.paise() / 100;
+    let paise = amount.paise() % 100;
+    let phrase = |id: &str, n: u64| {
+        let mut args = FluentArgs::new();
+        args.set("words", crate::domain::numwords::words(n, language)?);
+        args.set("count", count(n));
+        m.format(language, id, &args)
+    };
+    let (spoken, agree) = match (rupees, paise) {
+        (0, 0) => return None,
+        (0, p) => (phrase("speech-paise", p)?, p),
+        (r, 0) => (phrase("speech-rupees", r)?, r),
+        (r, p) => {
+            let mut args = FluentArgs::new();
+            args.set("rupees", phrase("speech-rupees", r)?);
+            args.set("paise", phrase("speech-paise", p)?);
+            (m.format(language, "speech-rupees-and-paise", &args)?, r)
+        }
+    };
+    let mut args = FluentArgs::new();
+    args.set("amount", spoken);
+    args.set("count", count(agree));
+    let id = if earlier {
+        "speech-earlier-received"
+    } else {
+        "speech-received"
+    };
+    m.format(language, id, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +374,78 @@ mod tests {
 
     fn args() -> FluentArgs<'static> {
         FluentArgs::new()
+    }
+
+    #[test]
+    fn the_announcement_says_the_amount_as_people_do() {
+        let say = |paise: u64, language, earlier| {
+            announcement(Paise::new(paise), language, earlier).expect("said")
+        };
+        assert_eq!(
+            say(50_000, Language::En, false),
+            "Received five hundred rupees"
+        );
+        assert_eq!(say(100, Language::En, false), "Received one rupee");
+        assert_eq!(say(5, Language::En, false), "Received five paise");
+        assert_eq!(
+            say(125_050, Language::En, false),
+            "Received one thousand two hundred fifty rupees and fifty paise"
+        );
+        assert_eq!(
+            say(1_00_000_00, Language::En, false),
+            "Received one lakh rupees"
+        );
+        assert_eq!(
+            say(12_34_567_89, Language::En, false),
+            "Received twelve lakh thirty four thousand five hundred sixty seven rupees and \
+             eighty nine paise"
+        );
+        assert_eq!(
+            say(50_000, Language::En, true),
+            "Earlier sale of five hundred rupees received"
+        );
+        assert_eq!(say(50_000, Language::Hi, false), "पाँच सौ रुपये प्राप्त हुए");
+        assert_eq!(say(100, Language::Hi, false), "एक रुपया प्राप्त हुआ");
+        assert_eq!(
+            say(50_000, Language::Hi, true),
+            "पिछली बिक्री के पाँच सौ रुपये प्राप्त हुए"
+        );
+        assert_eq!(
+            say(1_00_00_000_00, Language::En, false),
+            "Received one crore rupees"
+        );
+        assert_eq!(
+            announcement(Paise::new(1_00_00_000_01), Language::En, false),
+            None
+        );
+        assert_eq!(announcement(Paise::new(0), Language::En, false), None);
+    }
+
+    #[test]
+    fn every_language_announces_every_kind_of_amount_in_its_own_script() {
+        for language in Language::ALL {
+            for paise in [
+                5,
+                100,
+                50_000,
+                125_050,
+                1_00_000_00,
+                12_34_567_89,
+                1_00_00_000_00,
+            ] {
+                for earlier in [false, true] {
+                    let text = announcement(Paise::new(paise), language, earlier)
+                        .unwrap_or_else(|| panic!("{language} {paise}"));
+                    assert!(!text.chars().any(|c| c.is_ascii_digit()), "{text}");
+                    assert!(!text.contains('{') && !text.contains("  "), "{text}");
+                    if language != Language::En {
+                        assert!(
+                            !text.chars().any(|c| c.is_ascii_alphabetic()),
+                            "{language}: {text}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -27,5 +27,6 @@ pub mod render;
 pub mod secrets;
 pub mod sell;
 pub mod sound;
+pub mod speech;
 pub mod verified_qr;
 pub mod watch;

@@ -6,7 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use counterqr::app::{AppOptions, CounterApp};
@@ -23,6 +23,8 @@ struct Till {
     harness: Harness<'static, CounterApp>,
     store: Arc<MemoryStore>,
     path: PathBuf,
+    /// What the voice was asked to say: the words, the language, the volume.
+    said: Arc<Mutex<Vec<(String, counterqr::domain::Language, u8)>>>,
     _dir: tempfile::TempDir,
     _runtime: tokio::runtime::Runtime,
 }
@@ -43,6 +45,8 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
     };
     let store = Arc::new(store);
     let opener_store = store.clone();
+    let said = Arc::new(Mutex::new(Vec::new()));
+    let spoken = said.clone();
     let runtime = common::runtime();
     let clock = common::ManualClock::default();
     let gateway = common::training(&clock, Duration::ZERO);
@@ -59,6 +63,9 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
                 dir.path().join("autostart").join("counterqr.desktop"),
                 PathBuf::from("/usr/bin/counterqr"),
             )),
+            voice: Arc::new(move |a: counterqr::speech::Announcement| {
+                spoken.lock().unwrap().push((a.text, a.language, a.volume));
+            }),
             ..AppOptions::default()
         },
     );
@@ -67,6 +74,7 @@ fn till(file_text: Option<&str>, store: MemoryStore) -> Till {
         harness,
         store,
         path,
+        said,
         _dir: dir,
         _runtime: runtime,
     }
@@ -444,4 +452,27 @@ fn a_payee_edited_outside_the_panel_is_accepted_only_with_the_pin() {
         counterqr::payee_lock::Lock::Held,
         "accepted by the manager"
     );
+}
+
+#[test]
+fn test_voice_says_a_sample_in_the_forms_language_and_volume_before_saving() {
+    let file = "customer_languages = [\"ta\", \"en\"]\nvoice = true\n";
+    let mut till = till(Some(file), MemoryStore::default());
+    till.press(Modifiers::NONE, Key::F2);
+    assert!(
+        till.shows("no speech engine: apt install espeak-ng"),
+        "this till was started without one"
+    );
+    till.set_field("Sound volume (0 = mute)", "40");
+    till.click("Test voice");
+    let said = till.said.lock().unwrap().clone();
+    let tamil = counterqr::i18n::announcement(
+        counterqr::domain::Paise::new(125_050),
+        counterqr::domain::Language::Ta,
+        false,
+    )
+    .unwrap();
+    assert_eq!(said, [(tamil, counterqr::domain::Language::Ta, 40)]);
+    assert!(till.panel_is_open(), "nothing was saved or closed");
+    assert!(load(&till.path).voice, "and the file is as it was");
 }

@@ -63,6 +63,10 @@ pub struct AppOptions {
     pub secrets: SecretsOpener,
     /// Where the paid chime and the expired tone go.
     pub sounds: SoundOut,
+    /// Where the spoken "₹500 received" goes.
+    pub voice: crate::speech::VoiceOut,
+    /// Whether a speech engine was found (the settings panel says so when not).
+    pub voice_found: bool,
     /// The sales journal; `None`: sales are not recorded (tests that do not look at it).
     pub journal: Option<journal::Writer>,
     /// Where the autostart entry goes, and the program it starts; `None`: no autostart choice.
@@ -80,6 +84,8 @@ impl Default for AppOptions {
             config_problem: None,
             secrets: Arc::new(|| Err(SecretError::Unreachable("no keyring configured".into()))),
             sounds: crate::sound::silent(),
+            voice: crate::speech::silent(),
+            voice_found: false,
             journal: None,
             autostart: None,
         }
@@ -141,6 +147,8 @@ pub struct CounterApp {
     overlay: Overlay,
     logo: Option<Logo>,
     sounds: SoundOut,
+    voice: crate::speech::VoiceOut,
+    voice_found: bool,
     journal: Option<journal::Writer>,
     autostart: Option<(PathBuf, PathBuf)>,
     /// Where the customer's window last was (top-left, in points), to remember it.
@@ -203,6 +211,8 @@ impl CounterApp {
             overlay: Overlay::None,
             logo: None,
             sounds: options.sounds,
+            voice: options.voice,
+            voice_found: options.voice_found,
             journal: options.journal,
             autostart: options.autostart,
             customer_position: None,

@@ -20,11 +20,12 @@ impl CounterApp {
     /// Opens the panel on the settings in force; which secrets are set, and whether the
     /// autostart entry is there, are read off the UI thread.
     pub(super) fn open_settings(&mut self) {
-        let panel = SettingsPanel::open(
+        let mut panel = SettingsPanel::open(
             &self.config,
             self.config_path.as_ref(),
             self.config_problem.clone(),
         );
+        panel.voice_found = self.voice_found;
         self.overlay = Overlay::Settings(Box::new(panel));
         let entry = self.autostart.as_ref().map(|(path, _)| path.clone());
         worker::read_panel_state(
@@ -51,6 +52,12 @@ impl CounterApp {
         let drawn = egui::CentralPanel::default_margins()
             .show(ui, |ui| settings::settings_ui(ui, panel))
             .inner;
+        if std::mem::take(&mut panel.test_voice) {
+            // The form's language and volume, as typed: heard before they are saved.
+            let language = panel.form.customer_language;
+            let volume = panel.form.sound_volume.trim().parse().unwrap_or(70);
+            self.test_voice(language, volume);
+        }
         match key_action.or(drawn) {
             Some(PanelAction::Close) => self.close_overlay(),
             Some(PanelAction::Save) => self.save_settings(),

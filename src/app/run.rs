@@ -144,6 +144,8 @@ pub fn run_window(
         config_problem,
         secrets: Arc::new(secrets::os_keyring),
         sounds: crate::sound::speaker(),
+        voice: crate::speech::speaker(),
+        voice_found: crate::speech::find_engine().is_some(),
         journal: Some(journal),
         autostart: crate::autostart::default_path().zip(std::env::current_exe().ok()),
     };

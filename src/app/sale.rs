@@ -204,10 +204,50 @@ impl CounterApp {
         }
     }
 
-    /// Plays `cue` at the configured volume, unless the till is muted.
+    /// Plays `cue` at the configured volume, unless the till is muted; a payment is then also
+    /// said out loud (when the voice is on).
     fn play(&self, cue: Cue) {
         if self.config.sound_volume > 0 {
             (self.sounds)(cue, self.config.sound_volume);
+            self.announce(cue);
+        }
+    }
+
+    /// "₹500 received" in the customer's first language, after the chime: for the sale on
+    /// screen, or for the earlier sale a late payment was for (said as such).
+    fn announce(&self, cue: Cue) {
+        if !self.config.voice {
+            return;
+        }
+        let (amount, earlier) = match (cue, self.flow.screen()) {
+            (Cue::Paid, Screen::Paid { sale, .. }) => (sale.amount, false),
+            (Cue::LatePaid, _) => match self.flow.notices().last() {
+                Some(notice) => (notice.sale.amount, true),
+                None => return,
+            },
+            _ => return,
+        };
+        let language = self.languages().first().copied().unwrap_or_default();
+        if let Some(text) = crate::i18n::announcement(amount, language, earlier) {
+            (self.voice)(crate::speech::Announcement {
+                text,
+                language,
+                volume: self.config.sound_volume,
+                after: crate::speech::AFTER_CHIME,
+            });
+        }
+    }
+
+    /// Says a sample announcement in `language` at `volume`, at once (the panel's Test voice).
+    pub(super) fn test_voice(&self, language: crate::domain::Language, volume: u8) {
+        let sample = crate::domain::Paise::new(125_050);
+        if let Some(text) = crate::i18n::announcement(sample, language, false) {
+            (self.voice)(crate::speech::Announcement {
+                text,
+                language,
+                volume: volume.max(1),
+                after: std::time::Duration::ZERO,
+            });
         }
     }
 

@@ -15,6 +15,7 @@ use crate::{data, logging};
 mod journal;
 mod request;
 mod secret;
+mod speak;
 mod through_window;
 
 /// Turns this PC into a dynamic UPI QR payment display for a shop counter.
@@ -70,6 +71,26 @@ enum Command {
     /// The local sales API for billing software.
     #[command(subcommand)]
     Api(ApiCommand),
+    /// Say the announcement for an amount received, as the till does on PAID (or write it to a
+    /// WAV file), to try a language's voice.
+    Speak(SpeakArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakArgs {
+    /// The amount in rupees, e.g. 1250.50
+    #[arg(long)]
+    pub amount: String,
+    /// The language: en, hi, bn, mr, te, ta, gu, kn, ml, pa or or [default: the first of the
+    /// settings' customer_languages]
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Write the speech to this WAV file instead of playing it
+    #[arg(long)]
+    pub wav: Option<PathBuf>,
+    /// As a payment for an earlier sale ("Earlier sale of … received")
+    #[arg(long)]
+    pub earlier: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -232,5 +253,6 @@ fn run(cli: Cli, offset: Option<time::UtcOffset>) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config(ConfigCommand::Show)) => secret::config_show(&config_path),
+        Some(Command::Speak(args)) => speak::speak(&config_path, &args),
     }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     pub shop_logo: String,
     /// Loudness of the paid chime and the expired tone, 0 (mute) to 100.
     pub sound_volume: u8,
+    /// Say the amount received, in the first customer language, after the paid chime (with
+    /// espeak-ng; at the chime's volume, and muted with it).
+    pub voice: bool,
     /// The largest amount, in whole rupees, the till accepts for one QR.
     pub max_amount_rupees: u64,
     /// The shop's own VPA: a gateway QR that pays anyone else is refused. Empty: for `upi`, the
@@ -86,6 +89,7 @@ impl Default for Config {
             shop_name: String::new(),
             shop_logo: String::new(),
             sound_volume: 70,
+            voice: true,
             max_amount_rupees: 1_00_000,
             expected_payee_vpa: String::new(),
             max_qr_life_secs: 900,

@@ -10,6 +10,7 @@ pub mod grant;
 pub mod invoice;
 pub mod language;
 pub mod money;
+pub mod numwords;
 pub mod payload;
 pub mod payment;
 pub mod picture;

@@ -49,6 +49,7 @@ pub struct SettingsForm {
     pub provider: ProviderId,
     pub start_fullscreen: bool,
     pub kiosk: bool,
+    pub voice: bool,
     pub customer_display: CustomerDisplay,
     /// The language the customer reads first, and the one under it, if any.
     pub customer_language: Language,
@@ -124,6 +125,7 @@ impl SettingsForm {
             provider: c.provider,
             start_fullscreen: c.start_fullscreen,
             kiosk: c.kiosk,
+            voice: c.voice,
             customer_display: c.customer_display,
             customer_language: c.customer_languages.first().copied().unwrap_or_default(),
             second_language: c.customer_languages.get(1).copied(),
@@ -189,6 +191,7 @@ impl SettingsForm {
         c.provider = self.provider;
         c.start_fullscreen = self.start_fullscreen;
         c.kiosk = self.kiosk;
+        c.voice = self.voice;
         c.customer_display = self.customer_display;
         c.customer_languages = std::iter::once(self.customer_language)
             .chain(self.second_language)

@@ -52,6 +52,10 @@ pub struct SettingsPanel {
     pub file_problem: Option<String>,
     /// A save is running off the UI thread.
     pub saving: bool,
+    /// Whether a speech engine was found on this PC.
+    pub voice_found: bool,
+    /// The owner pressed Test voice (taken by the window).
+    pub test_voice: bool,
 }
 
 impl SettingsPanel {
@@ -67,6 +71,8 @@ impl SettingsPanel {
             ),
             file_problem,
             saving: false,
+            voice_found: false,
+            test_voice: false,
         }
     }
 

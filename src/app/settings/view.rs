@@ -115,7 +115,14 @@ fn problem_in(errors: &[super::FieldError], field: Field) -> Option<&str> {
 }
 
 fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
-    let SettingsPanel { form, errors, .. } = panel;
+    let SettingsPanel {
+        form,
+        errors,
+        voice_found,
+        test_voice,
+        ..
+    } = panel;
+    let voice_found = *voice_found;
     let problem = |field| problem_in(errors, field);
     egui::Grid::new("settings_general")
         .num_columns(2)
@@ -190,6 +197,7 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
                 form,
                 problem(Field::Setting(Setting::CustomerLanguages)),
             );
+            voice_row(ui, &mut form.voice, test_voice, voice_found);
             ui.label("Start full-screen");
             ui.checkbox(&mut form.start_fullscreen, "");
             ui.end_row();
@@ -205,6 +213,21 @@ fn general_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
             }
             ui.end_row();
         });
+}
+
+/// Voice on or off, the Test voice button, and a word when this PC has no speech engine.
+fn voice_row(ui: &mut Ui, voice: &mut bool, test_voice: &mut bool, voice_found: bool) {
+    ui.label("Voice");
+    ui.horizontal(|ui| {
+        ui.checkbox(voice, "Say the amount when paid");
+        if ui.button("Test voice").clicked() {
+            *test_voice = true;
+        }
+        if !voice_found {
+            ui.label(RichText::new("no speech engine: apt install espeak-ng").color(FAILED_RED));
+        }
+    });
+    ui.end_row();
 }
 
 fn provider_fields_ui(ui: &mut Ui, panel: &mut SettingsPanel) {
