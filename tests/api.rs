@@ -13,7 +13,7 @@ use std::time::Duration;
 use counterqr::api::{self, ApiState, TokenGate};
 use counterqr::app::{AppOptions, CounterApp};
 use counterqr::config::{Config, CustomerDisplay};
-use counterqr::domain::{Outcome, OutputType};
+use counterqr::domain::{Outcome, OutputType, PaidDetails, PaidHow, Record};
 use counterqr::flow::Screen;
 use counterqr::gateway::Gateway;
 use counterqr::journal::{self, Journal};
@@ -492,4 +492,51 @@ fn esc_on_the_till_is_reported_as_cancelled_and_the_bill_can_come_again() {
         (200, json!("showing"))
     );
     assert_eq!(again.body["sale_id"], sale_id.as_str());
+}
+
+#[test]
+fn a_sale_found_paid_outside_the_flow_is_paid_to_the_api_and_cannot_be_withdrawn() {
+    let mut till = payu_till();
+    let created = till.sell(45_000, "BILL-RECONCILED");
+    assert_eq!(created.status, 201, "{}", created.body);
+    let sale_id = created.body["sale_id"].as_str().unwrap().to_owned();
+    let reference = counterqr::domain::SaleRef::parse(&sale_id).unwrap();
+    // `counterqr reconcile` (another process) finds it paid while its QR is still on the till.
+    till.writer
+        .journal()
+        .record(
+            &Record::Paid {
+                reference: reference.clone(),
+                how: PaidHow::Reconciled,
+                details: PaidDetails::default(),
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .unwrap();
+    let read = till.get(&format!("/v1/sales/{sale_id}"));
+    assert_eq!(read.body["status"], "paid", "{}", read.body);
+    let cancel = till.post(
+        &format!("/v1/sales/{sale_id}/cancel"),
+        json!({}),
+        Some(TOKEN),
+    );
+    assert_eq!(
+        (cancel.status, cancel.body["error"].clone()),
+        (409, json!("final")),
+        "{}",
+        cancel.body
+    );
+    assert!(
+        matches!(till.harness.state().screen(), Screen::ShowingQr(_)),
+        "the till was not asked to withdraw it"
+    );
+    let requests = till.qr_requests();
+    let again = till.sell(45_000, "BILL-RECONCILED");
+    assert_eq!(
+        (again.status, again.body["status"].clone()),
+        (200, json!("paid")),
+        "{}",
+        again.body
+    );
+    assert_eq!(till.qr_requests(), requests, "no second QR for a paid bill");
 }

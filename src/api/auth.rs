@@ -26,7 +26,8 @@ const MAX_WAIT: Duration = Duration::from_secs(30);
 const TOKEN_FRESH: Duration = Duration::from_secs(30);
 /// A wrong token reads the keyring again (it may have just been set), at most this often.
 const RELOAD_GAP: Duration = Duration::from_secs(1);
-/// Addresses whose failures are remembered; beyond it the stalest are forgotten.
+/// Addresses whose failures are remembered; beyond it those with the fewest (the stalest of
+/// them) are forgotten, so a guesser's own record outlasts one-off failures from elsewhere.
 const REMEMBERED_ADDRESSES: usize = 1024;
 
 /// Why a call was refused.
@@ -127,17 +128,10 @@ impl TokenGate {
         penalty_for(entry.count)
     }
 
-    /// Checks the `Authorization` header of a call from `from`.
+    /// Checks the `Authorization` header of a call from `from`. The right token always passes at
+    /// once, whatever others sent from the same address; only wrong ones wait, or are refused
+    /// at once when the queue of wrong tries from there is full.
     pub async fn check(&self, header: Option<&str>, from: IpAddr) -> Result<(), Refused> {
-        if let Some(wait) = self.queue_full(from) {
-            // So many wrong tries wait already that this one is not even looked at.
-            tracing::warn!(%from, "API call refused unread: too many wrong tokens");
-            return Err(Refused {
-                message: "Not authorised: too many wrong tokens from this address; try later."
-                    .to_owned(),
-                retry_after: Some(wait),
-            });
-        }
         let Some(offered) = bearer(header) else {
             return Err(self.fail(from, "send Authorization: Bearer <token>").await);
         };
@@ -206,14 +200,6 @@ impl TokenGate {
         }
     }
 
-    /// How long the queue of wrong tries from `from` already is, when it is full.
-    fn queue_full(&self, from: IpAddr) -> Option<Duration> {
-        let failures = self.failures();
-        let entry = failures.get(&counted_as(from))?;
-        let queued = entry.next_slot.checked_duration_since(Instant::now())?;
-        (entry.since.elapsed() <= WINDOW && queued > MAX_WAIT).then_some(queued)
-    }
-
     /// Notes a failure from `from` and waits its turn before answering.
     async fn fail(&self, from: IpAddr, why: &str) -> Refused {
         let (wait, refused) = self.failed(from, why);
@@ -235,7 +221,7 @@ impl TokenGate {
                 if failures.len() >= REMEMBERED_ADDRESSES
                     && let Some(stalest) = failures
                         .iter()
-                        .min_by_key(|(_, f)| f.since)
+                        .min_by_key(|(_, f)| (f.count, f.since))
                         .map(|(address, _)| *address)
                 {
                     failures.remove(&stalest);
@@ -254,6 +240,23 @@ impl TokenGate {
                 };
             }
             entry.count = entry.count.saturating_add(1);
+            let queued = entry.next_slot.saturating_duration_since(now);
+            if queued > MAX_WAIT {
+                // So many wrong tries wait already that this one is refused at once (holding no
+                // connection open).
+                let count = entry.count;
+                drop(failures);
+                tracing::warn!(%from, failures = count, "API call refused: queue of wrong tokens full");
+                return (
+                    None,
+                    Refused {
+                        message: "Not authorised: too many wrong tokens from this address; \
+                                  try later."
+                            .to_owned(),
+                        retry_after: Some(queued),
+                    },
+                );
+            }
             let penalty = penalty_for(entry.count);
             let wait = penalty.map(|penalty| {
                 let slot = entry.next_slot.max(now) + penalty;
@@ -377,7 +380,7 @@ mod tests {
     }
 
     #[test]
-    fn wrong_tries_at_once_queue_and_then_go_unread() {
+    fn wrong_tries_at_once_queue_and_beyond_the_queue_are_refused_at_once() {
         let gate = gate(Some("t"));
         let mut waits = Vec::new();
         for _ in 0..10 {
@@ -385,10 +388,44 @@ mod tests {
             let wait = gate.failed(here(), "wrong").0.unwrap_or_default();
             waits.push((wait.as_millis() + 500) / 1000);
         }
-        // Tried at once, each waits for the ones before it: 1, then 1+2, 1+2+4…
-        assert_eq!(&waits[4..], [1, 3, 7, 15, 31, 61]);
-        let full = gate.queue_full(here()).expect("the queue is full");
-        assert!(full > MAX_WAIT);
+        // Tried at once, each waits for the ones before it: 1, then 1+2, 1+2+4…, and once more
+        // than 30 s are queued, a wrong try is refused at once, holding nothing open.
+        assert_eq!(&waits[4..], [1, 3, 7, 15, 31, 0]);
+        let (wait, refused) = gate.failed(here(), "wrong");
+        assert_eq!(wait, None);
+        assert!(refused.retry_after.is_some_and(|r| r > MAX_WAIT));
+        assert!(refused.message.contains("too many wrong tokens"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wrong_tries_from_a_neighbour_never_stop_the_right_token() {
+        let gate = gate(Some("tok"));
+        let biller: IpAddr = "2001:db8:0:1::10".parse().expect("ip");
+        let guesser: IpAddr = "2001:db8:0:1::bad".parse().expect("ip");
+        assert!(gate.check(Some("Bearer tok"), biller).await.is_ok());
+        let mut guesses = Vec::new();
+        for _ in 0..40 {
+            let g = gate.clone();
+            guesses.push(tokio::spawn(async move {
+                let t0 = tokio::time::Instant::now();
+                let refused = g.check(Some("Bearer guess"), guesser).await.is_err();
+                (t0.elapsed(), refused)
+            }));
+        }
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        let before = tokio::time::Instant::now();
+        assert!(gate.check(Some("Bearer tok"), biller).await.is_ok());
+        assert_eq!(before.elapsed(), Duration::ZERO);
+        for guess in guesses {
+            let (waited, refused) = guess.await.expect("task");
+            assert!(refused);
+            assert!(
+                waited <= MAX_WAIT * 2 + Duration::from_secs(1),
+                "held {waited:?}"
+            );
+        }
     }
 
     #[test]

@@ -96,8 +96,8 @@ async fn require_token(
     }
     let from = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0);
+        .get::<ConnectInfo<super::Peer>>()
+        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0.0);
     match authorise(&state, request.headers(), from).await {
         Ok(()) => next.run(request).await,
         Err(refused) => refused,
@@ -561,6 +561,16 @@ async fn cancel_sale(State(state): State<ApiState>, Path(sale_id): Path<String>)
     let Some(before) = view_of(&state, &reference).await else {
         return not_found();
     };
+    let final_error = |view: SaleView| {
+        let mut body = ErrorBody::named("final", format!("The sale is already {:?}.", view.status));
+        body.sale_id = Some(view.sale_id);
+        error(StatusCode::CONFLICT, body)
+    };
+    // Paid in the journal (the history's Check, reconcile) or otherwise over: nothing to withdraw,
+    // whatever the till still shows.
+    if before.status.is_final() {
+        return final_error(before);
+    }
     let asked = reference.clone();
     let cancelled = match ask_till(&state, |reply| Call::Cancel {
         reference: asked,
@@ -571,18 +581,12 @@ async fn cancel_sale(State(state): State<ApiState>, Path(sale_id): Path<String>)
         Ok(cancelled) => cancelled,
         Err(response) => return response,
     };
-    let final_error = |view: SaleView| {
-        let mut body = ErrorBody::named("final", format!("The sale is already {:?}.", view.status));
-        body.sale_id = Some(view.sale_id);
-        error(StatusCode::CONFLICT, body)
-    };
     match cancelled {
         Cancelled::Done => match view_of(&state, &reference).await {
             Some(view) => Json(view).into_response(),
             None => not_found(),
         },
         Cancelled::Final(view) => final_error(view),
-        Cancelled::NotOnTill if before.status.is_final() => final_error(before),
         Cancelled::NotOnTill => error(
             StatusCode::CONFLICT,
             ErrorBody::named("not_on_till", "The sale is not on the till."),

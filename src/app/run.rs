@@ -118,6 +118,9 @@ pub fn run_window(
         tracing::error!("{problem}");
     }
     tracing::info!(provider = gateway.id().as_str(), config = %config_path.display(), "starting");
+    // Settings that are not as the manager saved them (or cannot be used) open no door to the
+    // till: the API starts only with settings in force.
+    let api_blocked = banner.is_some() && !config.api.listen.trim().is_empty();
     let kiosk = args.kiosk || config.kiosk;
     let fullscreen = args.fullscreen || config.start_fullscreen || kiosk;
     let options = eframe::NativeOptions {
@@ -155,7 +158,10 @@ pub fn run_window(
         Box::new(move |cc| {
             CounterApp::install_style(&cc.egui_ctx);
             let mut app = CounterApp::new(gateway, handle.clone(), clock, app_options);
-            if !listen.is_empty() {
+            if api_blocked {
+                tracing::error!("the sales API is off: the settings are not in force");
+                app.add_banner("The sales API is off until the settings above are fixed.".into());
+            } else if !listen.is_empty() {
                 let state = crate::api::ApiState {
                     till: app.api_till(),
                     board: app.board(),

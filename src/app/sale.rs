@@ -216,7 +216,8 @@ impl CounterApp {
     /// "₹500 received" in the customer's first language, after the chime: for the sale on
     /// screen, or for the earlier sale a late payment was for (said as such).
     fn announce(&self, cue: Cue) {
-        if !self.config.voice {
+        // Training money is not money: nothing is said that a listener could take for a payment.
+        if !self.config.voice || self.gateway.is_training() {
             return;
         }
         let (amount, earlier) = match (cue, self.flow.screen()) {

@@ -82,13 +82,8 @@ pub fn run(
         .map(check_bill_ref)
         .transpose()
         .map_err(|why| anyhow::anyhow!("--bill {why}"))?;
-    if let Some(bill_ref) = &bill
-        && !config.api.listen.trim().is_empty()
-        && data::window_lock(data_dir)?.is_none()
-    {
-        return sell_through_window(&config, bill_ref, args);
-    }
-    let journal = data::open_journal(data_dir, offset, false, config.customer_details_days)?;
+    // The settings are checked (the payee lock included) before anything is sent anywhere:
+    // a hand-edited api.listen gets no token.
     let clock = clock::system();
     let gateway = providers::from_config(
         &config,
@@ -96,6 +91,13 @@ pub fn run(
         &secrets::os_keyring,
         clock.clone(),
     )?;
+    if let Some(bill_ref) = &bill
+        && !config.api.listen.trim().is_empty()
+        && data::window_lock(data_dir)?.is_none()
+    {
+        return sell_through_window(&config, bill_ref, args);
+    }
+    let journal = data::open_journal(data_dir, offset, false, config.customer_details_days)?;
     anyhow::ensure!(
         !args.wait || gateway.confirms_payment(),
         "{} cannot confirm payments, so --wait cannot tell when the money arrives; use the payu \

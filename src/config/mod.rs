@@ -363,6 +363,10 @@ impl Config {
             source,
         };
         let text = toml::to_string(self).map_err(|e| write_error(std::io::Error::other(e)))?;
+        // A settings file reached through a symlink is written where it really is: the link
+        // stays, and the file keeps the one name its payee fingerprint is kept under.
+        let real = std::fs::canonicalize(path).ok();
+        let path = real.as_deref().unwrap_or(path);
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -507,6 +511,29 @@ expiry_secs = 120
         assert_eq!(
             toml::from_str::<Config>(&text).expect("parse"),
             Config::default()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settings_file_behind_a_symlink_is_saved_where_it_really_is() {
+        let dir = tempfile::tempdir().expect("dir");
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).expect("real dir");
+        let target = real.join("counterqr.toml");
+        Config::default().save(&target).expect("save");
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let renamed = Config {
+            shop_name: "Sharma Stores".into(),
+            ..Config::default()
+        };
+        renamed.save(&link).expect("save through the link");
+        let kept = std::fs::symlink_metadata(&link).expect("link");
+        assert!(kept.file_type().is_symlink(), "the link stays a link");
+        assert_eq!(
+            Config::load(&target).expect("load").shop_name,
+            "Sharma Stores"
         );
     }
 }

@@ -113,6 +113,14 @@ pub fn verify(text: &str, expect: Expectation<'_>) -> Result<VerifiedPayload, Pa
             "it is neither a UPI link nor a Bharat QR".to_owned(),
         ));
     };
+    if let Some(vpa) = verified.payee_vpa.as_deref()
+        && (vpa.chars().any(char::is_whitespace) || !super::text::is_plain(vpa))
+    {
+        // The customer checks whom they pay by this text: it must be exactly what the app pays.
+        return Err(PayloadError::Unreadable(
+            "its payee UPI ID holds spaces, line breaks or invisible characters".to_owned(),
+        ));
+    }
     check_payee(verified.payee_vpa.as_deref(), expect.payee_vpa)?;
     Ok(verified)
 }
@@ -150,7 +158,7 @@ fn check_payee(found: Option<&str>, expected: Option<&str>) -> Result<(), Payloa
         return Ok(());
     };
     match found {
-        Some(vpa) if vpa.trim().eq_ignore_ascii_case(expected.trim()) => Ok(()),
+        Some(vpa) if vpa.eq_ignore_ascii_case(expected.trim()) => Ok(()),
         Some(vpa) => Err(PayloadError::WrongPayee {
             expected: expected.to_owned(),
             found: vpa.to_owned(),
@@ -185,6 +193,25 @@ mod tests {
         }
         fields.extend([(58, "IN"), (59, "Sharma Stores"), (60, "Pune")]);
         build(&fields)
+    }
+
+    #[test]
+    fn a_payee_id_that_could_show_as_another_is_refused() {
+        let expect_shop = Expectation {
+            amount: Paise::from_rupees(500),
+            payee_vpa: Some("shop@okaxis"),
+        };
+        for payload in [
+            "upi://pay?pa=thief@ybl%E2%80%AE%0A%0Ashop@okaxis&pn=Shop&am=500.00&cu=INR",
+            "upi://pay?pa=%0A%0D%0Ashop@okaxis%0A%0B&pn=Shop&am=500.00&cu=INR",
+            "upi://pay?pa=shop@okaxis%20&pn=Shop&am=500.00&cu=INR",
+            "upi://pay?pa=shop%E2%80%8B@okaxis&pn=Shop&am=500.00&cu=INR",
+        ] {
+            assert!(verify(payload, expect_shop).is_err(), "{payload}");
+            assert!(verify(payload, asked(500)).is_err(), "{payload}");
+        }
+        let plain = "upi://pay?pa=shop@okaxis&pn=Shop&am=500.00&cu=INR";
+        assert!(verify(plain, expect_shop).is_ok());
     }
 
     #[test]

@@ -45,14 +45,28 @@ pub const REDACTED: &str = "[redacted]";
 
 /// A cell a spreadsheet will not run: one that starts with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return (a formula, or the start of one) gets a leading `'`, as OWASP advises for
-/// CSV injection; so does one that starts with their full-width forms (`＝＋－＠`, which some
-/// spreadsheets read as the same), or with any other control, space or invisible character a
+/// CSV injection; so does one that starts with their full-width or small forms (`＝＋－＠`,
+/// `﹢﹣﹦﹫`, the minus sign `−`, which some spreadsheets read as the same), with a zero-width
+/// joiner, or with any other control, space or invisible character a
 /// formula could hide behind. The text is otherwise kept, so nothing is lost.
 fn inert(cell: String) -> String {
     let risky = cell.chars().next().is_some_and(|first| {
         matches!(
             first,
-            '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FE63}' | '\u{FF20}'
+            '=' | '+'
+                | '-'
+                | '@'
+                | '\u{FF1D}'
+                | '\u{FF0B}'
+                | '\u{FF0D}'
+                | '\u{FF20}'
+                | '\u{FE62}'
+                | '\u{FE63}'
+                | '\u{FE66}'
+                | '\u{FE6B}'
+                | '\u{2212}'
+                | '\u{200C}'
+                | '\u{200D}'
         ) || first.is_control()
             || first.is_whitespace()
             || crate::domain::text::is_invisible_format(first)

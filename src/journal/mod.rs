@@ -95,6 +95,9 @@ pub enum JournalError {
 pub struct Journal {
     conn: Mutex<Connection>,
     offset: UtcOffset,
+    /// Erased customer details may still sit in the write-ahead log: a checkpoint was busy (a
+    /// reader held it), so the next erase tries again even when it clears nothing new.
+    wal_holds_erased: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Journal {
@@ -150,6 +153,7 @@ impl Journal {
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(open_error)?;
         let journal = Self {
+            wal_holds_erased: std::sync::atomic::AtomicBool::new(false),
             conn: Mutex::new(conn),
             offset,
         };
@@ -167,6 +171,7 @@ impl Journal {
     /// A journal in memory, for tests.
     pub fn in_memory() -> Result<Self, JournalError> {
         let journal = Self {
+            wal_holds_erased: std::sync::atomic::AtomicBool::new(false),
             conn: Mutex::new(Connection::open_in_memory()?),
             offset: UtcOffset::UTC,
         };

@@ -118,11 +118,20 @@ impl Journal {
                     OR customer_email IS NOT NULL OR payer_vpa IS NOT NULL)",
             params![before.to_string()],
         )?;
+        use std::sync::atomic::Ordering;
         if cleared > 0 {
-            // The old rows' bytes also sit in the write-ahead log until a checkpoint: copy it
-            // into the file (whose freed bytes secure_delete zeroed) and empty it now.
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             tracing::info!(count = cleared, %before, "customer details erased from older sales");
+        }
+        if cleared > 0 || self.wal_holds_erased.load(Ordering::Relaxed) {
+            // The old rows' bytes also sit in the write-ahead log until a checkpoint: copy it
+            // into the file (whose freed bytes secure_delete zeroed) and empty it now. A reader
+            // holding the log makes it busy: then the next erase tries again.
+            let busy: i64 =
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+            self.wal_holds_erased.store(busy != 0, Ordering::Relaxed);
+            if busy != 0 {
+                tracing::warn!("the write-ahead log is in use: erased details leave it next time");
+            }
         }
         Ok(cleared)
     }

@@ -506,6 +506,9 @@ fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
         "\u{200B}=cmd",
         " =cmd",
         "\u{0007}=cmd",
+        "\u{200D}=HYPERLINK(\"http://evil.example\")",
+        "\u{FE66}1+1",
+        "\u{2212}2+3",
     ];
     let mut sales = Vec::new();
     for (i, name) in hostile.iter().enumerate() {
@@ -534,7 +537,7 @@ fn csv_cells_never_run_as_formulas_and_redaction_keeps_the_money() {
                 assert!(
                     !cell.starts_with([
                         '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{200B}', ' ',
-                        '\u{7}'
+                        '\u{7}', '\u{200D}', '\u{FE66}', '\u{2212}'
                     ]),
                     "a live formula: {cell:?}"
                 );
@@ -617,6 +620,35 @@ fn erased_customer_details_leave_no_bytes_behind_in_the_files() {
         assert!(!found, "{} still holds the erased name", file.display());
     }
     assert_eq!(get(&journal, &gone).outcome, Outcome::Paid);
+}
+
+#[test]
+fn erased_details_held_in_the_log_by_a_reader_leave_it_at_the_next_erase() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("journal.sqlite3");
+    let journal = Journal::open(&path, time::UtcOffset::UTC).expect("open");
+    let gone = sale(700, Some("Zanzibar Quixotic"));
+    journal
+        .record(&requested(&gone, Source::Window), at(0))
+        .expect("requested");
+    // Another process (`counterqr history`) reads while the erase runs: the checkpoint is busy.
+    let reader = rusqlite::Connection::open(&path).expect("reader");
+    reader.execute_batch("BEGIN").expect("begin");
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM sales", [], |r| r.get(0))
+        .expect("read");
+    let later = super::customer_cutoff(journal.today(at(40 * 86_400)), 30);
+    assert_eq!(journal.erase_customer_details(later).expect("erase"), 1);
+    reader.execute_batch("COMMIT").expect("commit");
+    drop(reader);
+    // The next erase clears nothing new, but empties the log it could not empty before.
+    assert_eq!(journal.erase_customer_details(later).expect("again"), 0);
+    for file in std::fs::read_dir(dir.path()).expect("dir") {
+        let file = file.expect("entry").path();
+        let bytes = std::fs::read(&file).expect("read");
+        let found = bytes.windows(9).any(|w| w == b"Zanzibar ");
+        assert!(!found, "{} still holds the erased name", file.display());
+    }
 }
 
 #[cfg(unix)]
