@@ -23,6 +23,9 @@ pub const ENGINE: &str = "espeak-ng";
 /// How long the announcement waits for the chime to finish (the chimes last 0.64–0.69 s).
 pub const AFTER_CHIME: Duration = Duration::from_millis(750);
 
+/// The longest an announcement may take before the engine is stopped.
+pub const SAY_LIMIT: Duration = Duration::from_secs(30);
+
 /// Why nothing was said.
 #[derive(Debug, thiserror::Error)]
 pub enum SpeechError {
@@ -70,6 +73,7 @@ fn amplitude(volume: u8) -> u16 {
 pub fn find_engine() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
+        .filter(|dir| dir.is_absolute())
         .map(|dir| dir.join(ENGINE))
         .find(|candidate| candidate.is_file())
 }
@@ -101,17 +105,35 @@ pub fn say(
             .write_all(text.as_bytes())
             .map_err(|e| SpeechError::Run(e.to_string()))?;
     }
-    let done = child
-        .wait_with_output()
-        .map_err(|e| SpeechError::Run(e.to_string()))?;
-    if done.status.success() {
-        Ok(())
-    } else {
-        let said = String::from_utf8_lossy(&done.stderr);
-        Err(SpeechError::Failed(
-            crate::domain::text::clean_gateway_text(&said, 200),
-        ))
+    // A hung engine is stopped: the next announcement must not wait behind it.
+    let deadline = std::time::Instant::now() + SAY_LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(SpeechError::Failed(format!(
+                    "it took longer than {} s and was stopped",
+                    SAY_LIMIT.as_secs()
+                )));
+            }
+            Err(e) => return Err(SpeechError::Run(e.to_string())),
+        }
+    };
+    if status.success() {
+        return Ok(());
     }
+    let mut said = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut said);
+    }
+    Err(SpeechError::Failed(
+        crate::domain::text::clean_gateway_text(&said, 200),
+    ))
 }
 
 /// The till's voice: a thread that speaks each announcement in turn, after the chime. A missing
