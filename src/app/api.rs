@@ -4,15 +4,15 @@
 
 use std::time::Instant;
 
-/// How many of this session's bills the window remembers before the journal alone answers.
-pub(super) const API_BILLS_REMEMBERED: usize = 10_000;
-
 use super::CounterApp;
 use crate::api::model::{QrView, SaleStatus, SaleView};
 use crate::api::{Call, Cancelled, Created};
 use crate::domain::{Record, Sale};
 use crate::flow::{Event, Screen};
 use crate::sell::{BillDecision, decide_bill};
+
+/// How many of this session's bills the window remembers before the journal alone answers.
+pub(super) const API_BILLS_REMEMBERED: usize = 10_000;
 
 impl CounterApp {
     /// A call from the API.

@@ -67,23 +67,34 @@ impl Voice {
     }
 }
 
+/// `msg` in each of the customer's `languages`, with its size as a share of the first's: the
+/// first whole, with `mark` before it; a second [`SECOND_LANGUAGE_SHARE`] of it.
+fn in_each_language(
+    languages: &[Language],
+    msg: Msg<'_>,
+    mark: Option<&str>,
+) -> Vec<(String, f32)> {
+    messages()
+        .texts(languages, msg)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| match (i, mark) {
+            (0, Some(mark)) => (format!("{mark} {text}"), 1.0),
+            (0, None) => (text, 1.0),
+            _ => (text, SECOND_LANGUAGE_SHARE),
+        })
+        .collect()
+}
+
 /// Draws `msg` in each of the customer's `languages`: the first in `voice`, a second under it
 /// smaller ([`SECOND_LANGUAGE_SHARE`]).
 pub fn say(ui: &mut Ui, languages: &[Language], msg: Msg<'_>, voice: Voice) {
-    for (i, text) in messages().texts(languages, msg).into_iter().enumerate() {
-        let size = if i == 0 {
-            voice.size
-        } else {
-            voice.size * SECOND_LANGUAGE_SHARE
-        };
+    for (text, share) in in_each_language(languages, msg, voice.mark) {
+        let size = voice.size * share;
         let font = if voice.bold {
             bold(size)
         } else {
             FontId::proportional(size)
-        };
-        let text = match voice.mark {
-            Some(mark) if i == 0 => format!("{mark} {text}"),
-            _ => text,
         };
         ui.label(RichText::new(text).font(font).color(voice.colour));
     }
@@ -286,15 +297,10 @@ struct QrText<'a> {
 fn qr_lines(languages: &[Language], qr: &QrText<'_>) -> Vec<TextLine> {
     let mut lines = Vec::new();
     let add = |lines: &mut Vec<TextLine>, msg: Msg<'_>, share: f32, voice: Voice| {
-        for (i, text) in messages().texts(languages, msg).into_iter().enumerate() {
-            let (text, share) = match voice.mark {
-                Some(mark) if i == 0 => (format!("{mark} {text}"), share),
-                _ if i == 0 => (text, share),
-                _ => (text, share * SECOND_LANGUAGE_SHARE),
-            };
+        for (text, of_first) in in_each_language(languages, msg, voice.mark) {
             lines.push(TextLine {
                 text,
-                share: Some(share),
+                share: Some(share * of_first),
                 bold: voice.bold,
                 colour: voice.colour,
             });

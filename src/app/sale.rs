@@ -229,25 +229,36 @@ impl CounterApp {
             _ => return,
         };
         let language = self.languages().first().copied().unwrap_or_default();
-        if let Some(text) = crate::i18n::announcement(amount, language, earlier) {
-            (self.voice)(crate::speech::Announcement {
-                text,
-                language,
-                volume: self.config.sound_volume,
-                after: crate::speech::AFTER_CHIME,
-            });
-        }
+        let volume = self.config.sound_volume;
+        self.say_received(
+            amount,
+            earlier,
+            (language, volume),
+            crate::speech::AFTER_CHIME,
+        );
     }
 
     /// Says a sample announcement in `language` at `volume`, at once (the panel's Test voice).
     pub(super) fn test_voice(&self, language: crate::domain::Language, volume: u8) {
         let sample = crate::domain::Paise::new(125_050);
-        if let Some(text) = crate::i18n::announcement(sample, language, false) {
+        self.say_received(sample, false, (language, volume.max(1)), Duration::ZERO);
+    }
+
+    /// Hands "`amount` received" (of an `earlier` sale or not), in a language at a volume, to
+    /// the voice, to be said `after` a while.
+    fn say_received(
+        &self,
+        amount: crate::domain::Paise,
+        earlier: bool,
+        (language, volume): (crate::domain::Language, u8),
+        after: Duration,
+    ) {
+        if let Some(text) = crate::i18n::announcement(amount, language, earlier) {
             (self.voice)(crate::speech::Announcement {
                 text,
                 language,
-                volume: volume.max(1),
-                after: std::time::Duration::ZERO,
+                volume,
+                after,
             });
         }
     }
