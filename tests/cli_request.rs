@@ -133,7 +133,7 @@ fn bad_input_fails_with_one_line_and_no_payload() {
         assert!(stdout(&output).is_empty(), "{amount}");
         let err = stderr(&output);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains(reason), "{amount}: {err}");
+        assert_eq!(err.matches(reason).count(), 1, "said once: {err}");
     }
     let output = env.run(&["request", "--amount", "5", "--mobile", "123"]);
     assert!(!output.status.success());

@@ -83,9 +83,10 @@ pub struct SaleForm {
 /// Which field of the form is wrong, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
-    #[error("{0}")]
+    // Transparent: the cashier's message once, not again as its own cause ("X: X").
+    #[error(transparent)]
     Amount(#[from] AmountError),
-    #[error("{0}")]
+    #[error(transparent)]
     Customer(#[from] CustomerError),
     /// A rule of the chosen payment provider (for example a minimum amount).
     #[error("{0}")]
