@@ -6,7 +6,7 @@ use std::time::Instant;
 use egui::TextureOptions;
 
 use super::customer::{self, CustomerView};
-use super::{CounterApp, Logo, worker};
+use super::{CounterApp, Logo, style, worker};
 use crate::domain::Picture;
 
 impl CounterApp {
@@ -32,12 +32,21 @@ impl CounterApp {
             languages: &self.config.customer_languages,
         };
         let id = egui::ViewportId::from_hash_of("counterqr-customer");
+        let glow = self.glow;
         let placed = ctx.show_viewport_immediate(id, builder, |ui, _class| {
             if ui.ctx().input(|i| i.viewport().close_requested()) {
                 ui.ctx()
                     .send_viewport_cmd(egui::ViewportCommand::CancelClose);
             }
-            egui::CentralPanel::default_margins().show(ui, |ui| customer::customer_ui(ui, &view));
+            // eframe clears this window to black: with glow, a GL clear puts the background
+            // under the panel; otherwise the panel paints it.
+            let panel = if glow {
+                style::clear_to(ui, ui.style().visuals.panel_fill);
+                style::central_panel(ui)
+            } else {
+                egui::CentralPanel::default_margins()
+            };
+            panel.show(ui, |ui| customer::customer_ui(ui, &view));
             ui.ctx().input(|i| i.viewport().outer_rect).map(|r| r.min)
         });
         self.customer_position = placed.or(self.customer_position);

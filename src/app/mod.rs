@@ -161,6 +161,9 @@ pub struct CounterApp {
     qr_expiry: Option<(String, time::OffsetDateTime)>,
     /// The scripts whose fonts are loaded (besides Latin).
     fonts: BTreeSet<Script>,
+    /// Painted by glow (OpenGL): the customer's window is cleared to its background colour by
+    /// a GL clear instead of a window-sized filled rectangle.
+    glow: bool,
 }
 
 impl CounterApp {
@@ -220,6 +223,7 @@ impl CounterApp {
             api_bills: std::collections::HashMap::new(),
             qr_expiry: None,
             fonts: BTreeSet::new(),
+            glow: false,
         }
     }
 
@@ -448,8 +452,19 @@ impl eframe::App for CounterApp {
         self.logic_pass(ctx);
     }
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        // egui's own timing of the last frame (the ui and its painting, swaps excluded), for
+        // `RUST_LOG=counterqr::frame=debug`.
+        if let Some(seconds) = frame.info().cpu_usage {
+            tracing::debug!(target: "counterqr::frame", "last frame {:.2} ms", seconds * 1000.0);
+        }
         self.show(ui);
+    }
+
+    /// The window is cleared to the panels' background, and the central panels draw no fill of
+    /// their own (see [`style::central_panel`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

@@ -6,7 +6,7 @@ use egui::{Key, Ui};
 
 use super::history::{self, HistoryAction, HistoryPanel};
 use super::settings::{self, FieldError, PanelAction, SaveJob, Saved, SettingsPanel};
-use super::{CounterApp, Overlay, flow_settings, worker};
+use super::{CounterApp, Overlay, flow_settings, style, worker};
 use crate::flow::Screen;
 use crate::secrets::Secret;
 
@@ -49,7 +49,7 @@ impl CounterApp {
         let Overlay::Settings(panel) = &mut self.overlay else {
             return;
         };
-        let drawn = egui::CentralPanel::default_margins()
+        let drawn = style::central_panel(ui)
             .show(ui, |ui| settings::settings_ui(ui, panel))
             .inner;
         if std::mem::take(&mut panel.test_voice) {
@@ -150,7 +150,7 @@ impl CounterApp {
         let Overlay::History(panel) = &mut self.overlay else {
             return;
         };
-        let drawn = egui::CentralPanel::default_margins()
+        let drawn = style::central_panel(ui)
             .show(ui, |ui| history::history_ui(ui, panel, ask))
             .inner;
         let action = if escape {

@@ -133,6 +133,9 @@ pub fn run_window(
             .with_decorations(!kiosk)
             .with_icon(window_icon()),
         renderer,
+        // Flat colours, a QR and text: nothing to dither, and on a software renderer every pixel
+        // of every frame would pay for the noise.
+        dithering: false,
         ..Default::default()
     };
     let handle = runtime.handle().clone();
@@ -158,6 +161,7 @@ pub fn run_window(
         Box::new(move |cc| {
             CounterApp::install_style(&cc.egui_ctx);
             let mut app = CounterApp::new(gateway, handle.clone(), clock, app_options);
+            app.glow = cc.gl.is_some();
             if api_blocked {
                 tracing::error!("the sales API is off: the settings are not in force");
                 app.add_banner("The sales API is off until the settings above are fixed.".into());

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use egui::{TextureHandle, TextureOptions, Ui};
 
 use super::views::{self, EntryView, QrView, UiAction};
-use super::{CounterApp, notices, worker};
+use super::{CounterApp, notices, style, worker};
 use crate::config::CustomerDisplay;
 use crate::domain::SaleForm;
 use crate::flow::{Command, Event, PAID_SCREEN_TIME, Screen};
@@ -21,7 +21,7 @@ impl CounterApp {
     pub(super) fn sale_frame(&mut self, ui: &mut Ui, ctx: &egui::Context, now: Instant) {
         // Keys first, so Enter in the amount field submits instead of leaving the field.
         let key_action = self.screen_keys(ctx);
-        let drawn_action = egui::CentralPanel::default_margins()
+        let drawn_action = style::central_panel(ui)
             .show(ui, |ui| self.screen_ui(ui, now))
             .inner;
         if let Some(action) = key_action.or(drawn_action) {

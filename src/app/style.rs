@@ -134,6 +134,31 @@ fn install_style(ctx: &egui::Context) {
     });
 }
 
+/// A window's central panel with no fill of its own: the window is cleared to the background
+/// colour before egui draws ([`CounterApp`'s `clear_color`](eframe::App::clear_color), or
+/// [`clear_to`]), which costs a software renderer far less than shading a window-sized
+/// rectangle every frame.
+pub fn central_panel(ui: &egui::Ui) -> egui::CentralPanel {
+    egui::CentralPanel::default_margins()
+        .frame(egui::Frame::central_panel(ui.style()).fill(Color32::TRANSPARENT))
+}
+
+/// Clears the window `ui` draws in to `colour` with a GL clear, under everything egui draws in
+/// it. For a window eframe clears to transparent black (a viewport of the main one); glow only.
+pub fn clear_to(ui: &egui::Ui, colour: Color32) {
+    let rect = ui.ctx().content_rect();
+    let gamma = colour.to_normalized_gamma_f32();
+    let clear = eframe::egui_glow::CallbackFn::new(move |info, painter| {
+        painter.clear(info.screen_size_px, gamma);
+    });
+    ui.ctx()
+        .layer_painter(egui::LayerId::background())
+        .add(egui::PaintCallback {
+            rect,
+            callback: Arc::new(clear),
+        });
+}
+
 /// WCAG 2 contrast ratio between two colours (1 to 21).
 pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
     fn luminance(c: Color32) -> f32 {
@@ -154,6 +179,59 @@ pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The largest area (in points) any mesh of a frame covers, and whether the frame starts
+    /// with a paint callback.
+    fn frame_of(draw: impl FnMut(&mut egui::Ui)) -> (f32, bool) {
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            ..Default::default()
+        };
+        let mut output = ctx.run_ui(input, draw);
+        output.textures_delta.clear();
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let callback_first = matches!(
+            primitives.first().map(|p| &p.primitive),
+            Some(egui::epaint::Primitive::Callback(_))
+        );
+        let largest = primitives
+            .iter()
+            .filter_map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(mesh) => Some(mesh),
+                egui::epaint::Primitive::Callback(_) => None,
+            })
+            .flat_map(|mesh| {
+                mesh.indices.chunks(3).map(|triangle| {
+                    let mut bounds = egui::Rect::NOTHING;
+                    for &i in triangle {
+                        bounds.extend_with(mesh.vertices[i as usize].pos);
+                    }
+                    bounds.area()
+                })
+            })
+            .fold(0.0, f32::max);
+        (largest, callback_first)
+    }
+
+    #[test]
+    fn the_background_is_a_clear_not_a_window_sized_rectangle() {
+        let window = 1280.0 * 800.0;
+        // A plain panel shades the whole window every frame: the check can tell.
+        let (largest, _) = frame_of(|ui| {
+            egui::CentralPanel::default_margins().show(ui, |ui| ui.label("₹500.00"));
+        });
+        assert!(largest > 0.4 * window, "{largest}");
+        let (largest, callback_first) = frame_of(|ui| {
+            clear_to(ui, egui::Visuals::light().panel_fill);
+            central_panel(ui).show(ui, |ui| ui.label("₹500.00"));
+        });
+        assert!(callback_first, "the clear comes before anything drawn");
+        assert!(largest < 0.01 * window, "{largest}");
+    }
 
     #[test]
     fn every_colour_pair_on_screen_passes_wcag_aa() {
