@@ -28,6 +28,7 @@ for purpose in "$@"; do
             add "the keyboard under X11" libxkbcommon-x11-0
             add "an X server, typing and screenshots for the end-to-end tests" \
                 xvfb xdotool imagemagick
+            add "a window manager, to minimise a window in an end-to-end test" openbox
             add "reading QR codes back from screenshots" zbar-tools
             add "calling the sales API as billing software would" curl
             add "reading the customer's screen back in Hindi, Tamil and Bengali" \

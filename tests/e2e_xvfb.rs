@@ -603,3 +603,114 @@ fn the_customer_reads_hindi_tamil_and_bengali_on_the_real_screen() {
         reads("paid", &[paid]);
     }
 }
+
+/// The minutes and seconds of "Valid for M:SS" in `text`, as seconds.
+fn countdown_in(text: &str) -> Option<u64> {
+    let rest = &text[text.find("Valid for ")? + "Valid for ".len()..];
+    let (minutes, rest) = rest.split_once(':')?;
+    let seconds: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(minutes.trim().parse::<u64>().ok()? * 60 + seconds.parse::<u64>().ok()?)
+}
+
+/// How many frames the app has logged (`counterqr::frame` at debug).
+fn frames_logged(data: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(data.join("logs")) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| {
+            std::fs::read_to_string(entry.path())
+                .unwrap_or_default()
+                .matches("last frame")
+                .count()
+        })
+        .sum()
+}
+
+/// With the customer's own window, the cashier's minimised (a window manager, openbox, does
+/// it): the customer's countdown still ticks, read back by tesseract, and the app draws once a
+/// second, not in a loop. (Asking eframe to paint the hidden window, as the app once did, drew
+/// it several times a second for as long as it stayed minimised.)
+#[test]
+fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_countdown() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let shots = shots_dir(work.path());
+    let config = work.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "customer_display = \"second_window\"\n\
+         [training]\nmin_delay_ms = 100\nmax_delay_ms = 100\nexpiry_secs = 600\n",
+    )
+    .expect("config");
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let x = X::start(work.path(), "minimised");
+    let _window_manager = spawn(
+        Command::new("openbox").env("DISPLAY", &x.display),
+        "openbox",
+    );
+    let data = work.path().join("data");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_counterqr"));
+    command
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_RUNTIME_DIR", &x.runtime_dir)
+        .env("DBUS_SESSION_BUS_ADDRESS", &x.bus)
+        .env("COUNTERQR_CONFIG", &config)
+        .env("COUNTERQR_DATA_DIR", &data)
+        .env("RUST_LOG", "counterqr=info,counterqr::frame=debug,warn");
+    let _app = spawn(&mut command, "counterqr");
+    x.focus_window(&data);
+    let display = x.display.clone();
+    let cashier = run("xdotool", &["search", "--name", "^counterqr$"], &display)
+        .and_then(|out| out.lines().next().map(str::to_owned))
+        .expect("the cashier's window");
+    run("xdotool", &["windowfocus", "--sync", &cashier], &display).expect("focus");
+    run("xdotool", &["type", "--delay", "40", "500"], &display).expect("type");
+    run("xdotool", &["key", "Return"], &display).expect("Enter");
+    let mut screen = Screen {
+        display: display.clone(),
+        shots: shots.clone(),
+        count: 0,
+    };
+    wait_for("a QR on screen", Duration::from_secs(30), || {
+        screen.shoot_and_decode("minimised-qr")
+    });
+    run("xdotool", &["windowminimize", "--sync", &cashier], &display).expect("minimise");
+    let shot = shots.join("minimised-countdown.png");
+    let countdown = || {
+        read_screen(&display, &shot, "eng")
+            .as_deref()
+            .and_then(countdown_in)
+    };
+    let first = wait_for(
+        "the customer's countdown",
+        Duration::from_secs(30),
+        countdown,
+    );
+    let (frames, since) = (frames_logged(&data), Instant::now());
+    std::thread::sleep(Duration::from_secs(6));
+    let later = wait_for("the countdown again", Duration::from_secs(30), countdown);
+    let drawn = frames_logged(&data) - frames;
+    let seconds = since.elapsed().as_secs();
+    assert!(
+        later + 4 <= first,
+        "the customer's countdown went from {first} s to {later} s in {seconds} s"
+    );
+    assert!(
+        drawn as u64 <= seconds + 3,
+        "{drawn} frames in {seconds} s with the cashier's window minimised\n{}",
+        log_tail(&data)
+    );
+    assert!(
+        run(
+            "xdotool",
+            &["search", "--onlyvisible", "--name", "^counterqr$"],
+            &display
+        )
+        .is_none_or(|out| out.trim().is_empty()),
+        "the cashier's window was minimised"
+    );
+}

@@ -296,8 +296,10 @@ impl CounterApp {
 
     /// The frame's logic, drawn or not: what happened off the UI thread, then the clock's tick,
     /// then when to come back. While the cashier's window is hidden this still runs (eframe's
-    /// `App::logic`), and with a customer's window open it asks for the frame to be drawn
-    /// anyway, so the customer never sees a QR past its expiry.
+    /// `App::logic`). It asks for no drawing of a hidden window: with the customer's window in
+    /// view eframe runs the ui anyway and draws that window alone (so the customer never sees a
+    /// QR past its expiry); the cashier's is drawn again when it is shown. Asking for it would
+    /// paint an unseen window, and every ask is itself a request to paint again: a loop.
     pub fn logic_pass(&mut self, ctx: &egui::Context) {
         self.outbox.set_context(ctx);
         let arrived: Vec<AppEvent> = std::mem::take(&mut self.waiting)
@@ -310,10 +312,6 @@ impl CounterApp {
         let now = self.clock.now();
         self.dispatch(flow::Event::Tick, now, ctx);
         self.load_fonts(ctx);
-        let hidden = ctx.input(|i| i.viewport().visible() == Some(false));
-        if hidden && self.config.customer_display == CustomerDisplay::SecondWindow {
-            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
-        }
         self.schedule_repaint(ctx, now);
     }
 
