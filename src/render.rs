@@ -76,8 +76,8 @@ pub enum PictureError {
     SeveralQrs(usize),
 }
 
-/// The largest side accepted for a gateway's QR image.
-const MAX_PICTURE_SIDE: u32 = 4096;
+/// The largest side accepted for a picture: a gateway's QR image, the shop's logo.
+pub const MAX_PICTURE_SIDE: u32 = 4096;
 
 /// Decodes a PNG or JPEG (the format is read from the bytes, not trusted from a header).
 pub fn decode_picture(bytes: &[u8]) -> Result<Picture, PictureError> {

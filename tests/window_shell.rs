@@ -158,3 +158,26 @@ fn a_hidden_cashier_window_still_expires_the_qr_and_asks_for_no_drawing_of_it() 
     assert!(till.shows("QR expired"));
     assert!(!till.shows("Payment QR code"));
 }
+
+#[test]
+fn the_font_atlas_is_kept_narrow_in_every_window() {
+    for customer_display in [CustomerDisplay::SameWindow, CustomerDisplay::SecondWindow] {
+        let config = Config {
+            customer_display,
+            ..Config::default()
+        };
+        let mut till = till(config, None);
+        // As eframe tells a new window: the GL's own maximum (Mesa's software renderer).
+        till.harness.input_mut().max_texture_side = Some(16384);
+        till.harness.run_steps(1);
+        assert_eq!(
+            till.harness.ctx.input(|i| i.max_texture_side),
+            4096,
+            "{customer_display:?}"
+        );
+        // A GL that takes less keeps its own limit.
+        till.harness.input_mut().max_texture_side = Some(2048);
+        till.harness.run_steps(1);
+        assert_eq!(till.harness.ctx.input(|i| i.max_texture_side), 2048);
+    }
+}

@@ -34,6 +34,7 @@ impl CounterApp {
         let id = egui::ViewportId::from_hash_of("counterqr-customer");
         let glow = self.glow;
         let placed = ctx.show_viewport_immediate(id, builder, |ui, _class| {
+            style::narrow_font_atlas(ui.ctx());
             if ui.ctx().input(|i| i.viewport().close_requested()) {
                 ui.ctx()
                     .send_viewport_cmd(egui::ViewportCommand::CancelClose);
