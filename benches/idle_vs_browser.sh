@@ -8,8 +8,11 @@
 # two programs alternate, round after round, for one window (one page) and for the cashier's
 # plus the customer's window (two pages), at 1280x800 and at 1920x1080 full-screen. Printed per
 # run: idle CPU over SECONDS (percent of one core, the whole process tree), PSS (MiB, the whole
-# tree) and launch -> window mapped; then the medians and the ratios counterqr/browser.
-# Needs: a release build (built if missing), Xvfb, xdotool, chromium.
+# tree) and launch time (counterqr: to its first frame, by its log; the browser: to its window
+# mapped); then the medians and the ratios counterqr/browser.
+# A window manager (openbox) runs on each Xvfb: without one nothing honours a full-screen request
+# and counterqr's windows would stay at their opening size.
+# Needs: a release build (built if missing), Xvfb, xdotool, openbox, chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +22,8 @@ BIN=${COUNTERQR_BIN:-target/release/counterqr}
 [ -x "$BIN" ] || cargo build --release --locked
 BROWSER=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 [ -n "$BROWSER" ] || { echo "no chromium: apt install chromium" >&2; exit 1; }
-for tool in Xvfb xdotool; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (apt install xvfb xdotool)" >&2; exit 1; }
+for tool in Xvfb xdotool openbox; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt install xvfb xdotool openbox)" >&2; exit 1; }
 done
 
 work=$(mktemp -d)
@@ -78,6 +81,12 @@ pss_kib() {
 }
 
 n=40
+# Frames counterqr has drawn so far (its log at counterqr::frame=debug); 0 for the browser.
+frames_drawn() {
+    [ "$1" = counterqr ] || { echo 0; return; }
+    cat "$work"/c-data/logs/* 2>/dev/null | grep -c 'last frame' || true
+}
+
 # Waits (at most 30 s) until a visible window named like $2 is on display $1.
 window_on() {
     for _ in $(seq 3000); do
@@ -88,12 +97,16 @@ window_on() {
     return 1
 }
 
-# One run: $1 = app (counterqr|browser), $2 = windows (1|2), $3 = WxH. Prints "cpu% pss_mib launch_s".
+# One run: $1 = app (counterqr|browser), $2 = windows (1|2), $3 = WxH.
+# Prints "cpu% pss_mib launch_s frames" (frames drawn while measured; "-" for the browser).
 run() {
     local app=$1 windows=$2 size=$3 display=":$((n++))"
     Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
     local xvfb=$!
     for _ in $(seq 100); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.05; done
+    DISPLAY=$display openbox >/dev/null 2>&1 &
+    local wm=$!
+    sleep 0.5
     local start pid launch
     start=$(date +%s.%N)
     if [ "$app" = counterqr ]; then
@@ -103,10 +116,17 @@ run() {
             "$where" > "$work/c.toml"
         rm -rf "$work/c-data"
         DISPLAY=$display COUNTERQR_CONFIG="$work/c.toml" COUNTERQR_DATA_DIR="$work/c-data" \
+            RUST_LOG=counterqr=info,counterqr::frame=debug,warn \
             LIBGL_ALWAYS_SOFTWARE=1 "$BIN" --fullscreen >/dev/null 2>&1 &
         pid=$!
-        window_on "$display" '^counterqr$'
+        # Launch -> the app's log says it is drawing its first frame (the window is mapped just
+        # before; the browser's figure below is launch -> its window mapped).
+        for _ in $(seq 3000); do
+            grep -qs 'drawing the first frame' "$work"/c-data/logs/* && break
+            sleep 0.01
+        done
         launch=$(echo "$(date +%s.%N) - $start" | bc)
+        window_on "$display" '^counterqr$'
         sleep 1
         DISPLAY=$display xdotool type --delay 30 500
         DISPLAY=$display xdotool key Return
@@ -124,18 +144,21 @@ run() {
         fi
     fi
     sleep 4
-    local before after
+    local before after frames_before frames
     before=$(ticks "$pid")
+    frames_before=$(frames_drawn "$app")
     sleep "$SECS"
     after=$(ticks "$pid")
+    frames=$(( $(frames_drawn "$app") - frames_before ))
+    [ "$app" = counterqr ] || frames=-
     local pss
     pss=$(pss_kib "$pid")
     kill "$pid" 2>/dev/null || true
     sleep 1
     pkill -P "$pid" 2>/dev/null || true
-    kill "$xvfb" 2>/dev/null || true
+    kill "$wm" "$xvfb" 2>/dev/null || true
     wait "$xvfb" 2>/dev/null || true
-    echo "$(echo "scale=2; 100 * ($after - $before) / ($TICK * $SECS)" | bc) $(echo "scale=1; $pss / 1024" | bc) $launch"
+    echo "$(echo "scale=2; 100 * ($after - $before) / ($TICK * $SECS)" | bc) $(echo "scale=1; $pss / 1024" | bc) $launch $frames"
 }
 
 if [ -n "${ONLY:-}" ]; then # one run, for trying the bench itself: ONLY="browser 2 1280x800"
@@ -148,7 +171,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 echo "counterqr $("$BIN" --version | head -1) vs $("$BROWSER" --version 2>/dev/null | head -1)"
 echo "$(nproc) cores, $(uname -r), $ROUNDS rounds of ${SECS} s, $(date -u +%F)"
-printf '%-10s %-3s %-10s %-6s %8s %8s %8s\n' app win size round "cpu%" "PSS MiB" "launch s"
+printf '%-10s %-3s %-10s %-6s %8s %8s %8s %7s\n' app win size round "cpu%" "PSS MiB" "launch s" frames
 results="$work/results"
 : > "$results"
 for round in $(seq "$ROUNDS"); do
@@ -157,8 +180,8 @@ for round in $(seq "$ROUNDS"); do
             order="counterqr browser"
             [ $((round % 2)) -eq 0 ] && order="browser counterqr"
             for app in $order; do
-                read -r cpu pss launch < <(run "$app" "$windows" "$size")
-                printf '%-10s %-3s %-10s %-6s %8s %8s %8.2f\n' "$app" "$windows" "$size" "$round" "$cpu" "$pss" "$launch"
+                read -r cpu pss launch frames < <(run "$app" "$windows" "$size")
+                printf '%-10s %-3s %-10s %-6s %8s %8s %8.2f %7s\n' "$app" "$windows" "$size" "$round" "$cpu" "$pss" "$launch" "$frames"
                 echo "$app $windows $size $cpu $pss $launch" >> "$results"
             done
         done
