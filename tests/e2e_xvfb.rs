@@ -66,17 +66,30 @@ fn wait_for_or<T>(
     }
 }
 
+/// The app's log files in `data`, each with its text; `None` when there is no log directory.
+fn log_files(data: &Path) -> Option<Vec<(PathBuf, String)>> {
+    let entries = std::fs::read_dir(data.join("logs")).ok()?;
+    Some(
+        entries
+            .flatten()
+            .map(|entry| {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                (entry.path(), text)
+            })
+            .collect(),
+    )
+}
+
 /// The end of the app's log files in `data`, for a failure message.
 fn log_tail(data: &Path) -> String {
-    let Ok(entries) = std::fs::read_dir(data.join("logs")) else {
+    let Some(logs) = log_files(data) else {
         return format!("(no logs in {})", data.display());
     };
     let mut text = String::new();
-    for entry in entries.flatten() {
-        let log = std::fs::read_to_string(entry.path()).unwrap_or_default();
+    for (path, log) in logs {
         let lines: Vec<&str> = log.lines().collect();
         let tail = lines[lines.len().saturating_sub(15)..].join("\n");
-        text.push_str(&format!("--- {}\n{tail}\n", entry.path().display()));
+        text.push_str(&format!("--- {}\n{tail}\n", path.display()));
     }
     text
 }
@@ -155,16 +168,21 @@ impl X {
 
     /// The real binary, with this settings file and data directory.
     fn counterqr(&self, config: &Path, data: &Path) -> Killed {
-        spawn(
-            Command::new(env!("CARGO_BIN_EXE_counterqr"))
-                .env("DISPLAY", &self.display)
-                .env_remove("WAYLAND_DISPLAY")
-                .env("XDG_RUNTIME_DIR", &self.runtime_dir)
-                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
-                .env("COUNTERQR_CONFIG", config)
-                .env("COUNTERQR_DATA_DIR", data),
-            "counterqr",
-        )
+        spawn(&mut self.command(config, data), "counterqr")
+    }
+
+    /// The command that starts the real binary on this display and D-Bus session, with this
+    /// settings file and data directory.
+    fn command(&self, config: &Path, data: &Path) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_counterqr"));
+        command
+            .env("DISPLAY", &self.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_RUNTIME_DIR", &self.runtime_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("COUNTERQR_CONFIG", config)
+            .env("COUNTERQR_DATA_DIR", data);
+        command
     }
 
     /// The real binary on this display, but with the keyring of the test session
@@ -577,9 +595,7 @@ fn the_customer_reads_hindi_tamil_and_bengali_on_the_real_screen() {
         };
         reads("idle", &idle);
         // The keyboard back to the cashier's window (raising the other one can take it).
-        let cashier = run("xdotool", &["search", "--name", "^counterqr$"], &display)
-            .and_then(|out| out.lines().next().map(str::to_owned))
-            .expect("the cashier's window");
+        let cashier = cashier_window(&display);
         run("xdotool", &["windowfocus", "--sync", &cashier], &display).expect("focus");
         run("xdotool", &["type", "--delay", "40", "500"], &display).expect("type");
         run("xdotool", &["key", "Return"], &display).expect("Enter");
@@ -604,6 +620,13 @@ fn the_customer_reads_hindi_tamil_and_bengali_on_the_real_screen() {
     }
 }
 
+/// The cashier's window (the main one) on `display`.
+fn cashier_window(display: &str) -> String {
+    run("xdotool", &["search", "--name", "^counterqr$"], display)
+        .and_then(|out| out.lines().next().map(str::to_owned))
+        .expect("the cashier's window")
+}
+
 /// The minutes and seconds of "Valid for M:SS" in `text`, as seconds.
 fn countdown_in(text: &str) -> Option<u64> {
     let rest = &text[text.find("Valid for ")? + "Valid for ".len()..];
@@ -614,17 +637,10 @@ fn countdown_in(text: &str) -> Option<u64> {
 
 /// How many frames the app has logged (`counterqr::frame` at debug).
 fn frames_logged(data: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(data.join("logs")) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| {
-            std::fs::read_to_string(entry.path())
-                .unwrap_or_default()
-                .matches("last frame")
-                .count()
-        })
+    log_files(data)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, text)| text.matches("last frame").count())
         .sum()
 }
 
@@ -652,21 +668,14 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
         "openbox",
     );
     let data = work.path().join("data");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_counterqr"));
-    command
-        .env("DISPLAY", &x.display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_RUNTIME_DIR", &x.runtime_dir)
-        .env("DBUS_SESSION_BUS_ADDRESS", &x.bus)
-        .env("COUNTERQR_CONFIG", &config)
-        .env("COUNTERQR_DATA_DIR", &data)
-        .env("RUST_LOG", "counterqr=info,counterqr::frame=debug,warn");
-    let _app = spawn(&mut command, "counterqr");
+    let _app = spawn(
+        x.command(&config, &data)
+            .env("RUST_LOG", "counterqr=info,counterqr::frame=debug,warn"),
+        "counterqr",
+    );
     x.focus_window(&data);
     let display = x.display.clone();
-    let cashier = run("xdotool", &["search", "--name", "^counterqr$"], &display)
-        .and_then(|out| out.lines().next().map(str::to_owned))
-        .expect("the cashier's window");
+    let cashier = cashier_window(&display);
     run("xdotool", &["windowfocus", "--sync", &cashier], &display).expect("focus");
     run("xdotool", &["type", "--delay", "40", "500"], &display).expect("type");
     run("xdotool", &["key", "Return"], &display).expect("Enter");
