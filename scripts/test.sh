@@ -18,3 +18,7 @@ fi
 printf '%s' "counterqr-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 unset WAYLAND_DISPLAY
 cargo test --locked "$@"
+# The patched eframe's own tests (partial redraw, vendor/eframe/PATCHED.md), when all are asked for.
+if [ $# -eq 0 ]; then
+    cargo test --locked -p eframe --lib partial_present
+fi

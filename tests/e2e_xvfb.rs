@@ -648,6 +648,11 @@ fn frames_logged(data: &Path) -> usize {
 /// it): the customer's countdown still ticks, read back by tesseract, and the app draws once a
 /// second, not in a loop. (Asking eframe to paint the hidden window, as the app once did, drew
 /// it several times a second for as long as it stayed minimised.)
+///
+/// With partial redraw on (the default), each tick redraws only the countdown. The cashier's
+/// window covered the customer's; once it is minimised the X server exposes what it covered,
+/// and that must be drawn whole: none of the cashier's screen may stay behind (it did, before
+/// eframe's patch listened for exposes).
 #[test]
 fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_countdown() {
     let work = tempfile::tempdir().expect("temp dir");
@@ -669,8 +674,10 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
     );
     let data = work.path().join("data");
     let _app = spawn(
-        x.command(&config, &data)
-            .env("RUST_LOG", "counterqr=info,counterqr::frame=debug,warn"),
+        x.command(&config, &data).env(
+            "RUST_LOG",
+            "counterqr=info,counterqr::frame=debug,eframe::native::glow_integration=debug,warn",
+        ),
         "counterqr",
     );
     x.focus_window(&data);
@@ -699,9 +706,28 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
         Duration::from_secs(30),
         countdown,
     );
+    let uncovered = read_screen(&display, &shot, "eng").unwrap_or_default();
+    assert!(
+        !uncovered.contains("Mark paid"),
+        "the cashier's minimised window is still on screen:\n{uncovered}"
+    );
+    assert!(
+        log_files(&data)
+            .unwrap_or_default()
+            .iter()
+            .any(|(_, log)| log.contains("partial present: on")),
+        "partial redraw was not in use\n{}",
+        log_tail(&data)
+    );
     let (frames, since) = (frames_logged(&data), Instant::now());
     std::thread::sleep(Duration::from_secs(6));
     let later = wait_for("the countdown again", Duration::from_secs(30), countdown);
+    let ticked = read_screen(&display, &shot, "eng").unwrap_or_default();
+    assert!(
+        !ticked.contains("Mark paid") && ticked.contains("Scan"),
+        "after {} s of partial redraws the screen reads:\n{ticked}",
+        since.elapsed().as_secs()
+    );
     let drawn = frames_logged(&data) - frames;
     let seconds = since.elapsed().as_secs();
     assert!(

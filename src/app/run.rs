@@ -133,6 +133,8 @@ pub fn run_window(
             .with_decorations(!kiosk)
             .with_icon(window_icon()),
         renderer,
+        // Changed pixels only: a ticking countdown is a few digits of a full-screen window.
+        partial_present: config.partial_redraw,
         // Flat colours, a QR and text: nothing to dither, and on a software renderer every pixel
         // of every frame would pay for the noise.
         dithering: false,

@@ -157,18 +157,24 @@ pub fn central_panel(ui: &egui::Ui) -> egui::CentralPanel {
 
 /// Clears the window `ui` draws in to `colour` with a GL clear, under everything egui draws in
 /// it. For a window eframe clears to transparent black (a viewport of the main one); glow only.
+///
+/// The callback is made once per colour and kept: eframe's partial redraw compares a frame's
+/// shapes with the last frame's, and a callback is the same shape only if it is the same `Arc`.
 pub fn clear_to(ui: &egui::Ui, colour: Color32) {
+    type Clear = Arc<eframe::egui_glow::CallbackFn>;
     let rect = ui.ctx().content_rect();
-    let gamma = colour.to_normalized_gamma_f32();
-    let clear = eframe::egui_glow::CallbackFn::new(move |info, painter| {
-        painter.clear(info.screen_size_px, gamma);
+    let callback: Clear = ui.ctx().data_mut(|data| {
+        data.get_temp_mut_or_insert_with(egui::Id::unique(("counterqr-clear-to", colour)), || {
+            let gamma = colour.to_normalized_gamma_f32();
+            Arc::new(eframe::egui_glow::CallbackFn::new(move |info, painter| {
+                painter.clear(info.screen_size_px, gamma);
+            }))
+        })
+        .clone()
     });
     ui.ctx()
         .layer_painter(egui::LayerId::background())
-        .add(egui::PaintCallback {
-            rect,
-            callback: Arc::new(clear),
-        });
+        .add(egui::PaintCallback { rect, callback });
 }
 
 /// WCAG 2 contrast ratio between two colours (1 to 21).

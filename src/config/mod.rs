@@ -28,6 +28,9 @@ pub struct Config {
     pub kiosk: bool,
     /// How the window is drawn: `glow` (OpenGL, cheap on old and driverless PCs) or `wgpu`.
     pub renderer: Renderer,
+    /// With `glow` on X11: redraw and show only what changed since the last frame (the
+    /// countdown's digits), not the whole window. Off draws every frame whole.
+    pub partial_redraw: bool,
     /// Where the customer sees the QR: in the cashier's window, or a second window of its own.
     pub customer_display: CustomerDisplay,
     /// Where the second window was placed (its top-left corner, in screen points), so it opens
@@ -82,6 +85,7 @@ impl Default for Config {
             start_fullscreen: false,
             kiosk: false,
             renderer: Renderer::Glow,
+            partial_redraw: true,
             customer_display: CustomerDisplay::SameWindow,
             customer_window_position: None,
             customer_window_fullscreen: false,

@@ -373,6 +373,15 @@ pub struct NativeOptions {
     #[cfg(feature = "glow")]
     pub glow_options: egui_glow::GlowConfiguration,
 
+    /// With glow on X11 (GLX with `GLX_MESA_copy_sub_buffer`): redraw and show only the part of a
+    /// window whose shapes changed since its last frame, instead of the whole window.
+    ///
+    /// Found by comparing each frame's shapes with the last frame's; anything in doubt (new
+    /// textures, a new size, an expose) draws the whole window. Ignored elsewhere. Off by
+    /// default. Not in upstream eframe: counterqr's patch.
+    #[cfg(feature = "glow")]
+    pub partial_present: bool,
+
     /// Configures wgpu instance/device/adapter/surface creation and renderloop.
     #[cfg(feature = "wgpu_no_default_features")]
     pub wgpu_options: egui_wgpu::WgpuConfiguration,
@@ -448,6 +457,9 @@ impl Clone for NativeOptions {
             #[cfg(feature = "glow")]
             glow_options: self.glow_options.clone(),
 
+            #[cfg(feature = "glow")]
+            partial_present: self.partial_present,
+
             #[cfg(feature = "wgpu_no_default_features")]
             wgpu_options: self.wgpu_options.clone(),
 
@@ -486,6 +498,9 @@ impl Default for NativeOptions {
 
             #[cfg(feature = "glow")]
             glow_options: egui_glow::GlowConfiguration::default(),
+
+            #[cfg(feature = "glow")]
+            partial_present: false,
 
             #[cfg(feature = "wgpu_no_default_features")]
             wgpu_options: egui_wgpu::WgpuConfiguration::default()

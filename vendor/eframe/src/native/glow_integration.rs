@@ -36,6 +36,7 @@ use log::warn;
 
 use super::{
     epi_integration, event_loop_context,
+    partial_present::{self, CopySubBuffer, Damage, ExposeWatch, Plan},
     winit_integration::{EventResult, PassMode, UserEvent, WinitApp, create_egui_context},
 };
 use crate::epaint::textures::TexturesDelta;
@@ -129,6 +130,16 @@ struct GlutinWindowContext {
     window_from_viewport: OrderedViewportIdMap<WindowId>,
 
     focused_viewport: Option<ViewportId>,
+
+    /// Set when [`NativeOptions::partial_present`] is on and the display can copy a region of a
+    /// back buffer to its window. See [`partial_present`].
+    copy_sub_buffer: Option<CopySubBuffer>,
+
+    /// The textures all viewports share, for partial present.
+    textures: partial_present::Textures,
+
+    /// Exposes of the windows, for partial present (`Some` exactly when `copy_sub_buffer` is).
+    expose_watch: Option<ExposeWatch>,
 }
 
 struct Viewport {
@@ -141,6 +152,9 @@ struct Viewport {
 
     /// Any not yet applied deltas for this viewport.
     pending_delta: TexturesDelta,
+
+    /// What this viewport's window showed last, for [`NativeOptions::partial_present`].
+    damage: Damage,
 
     /// The user-callback that shows the ui.
     /// None for immediate viewports.
@@ -765,7 +779,10 @@ impl GlowWinitRunning<'_> {
             .clear_color(&self.integration.egui_ctx.global_style().visuals);
 
         let has_many_viewports = self.glutin.borrow().viewports.len() > 1;
-        let clear_before_update = !has_many_viewports; // HACK: for some reason, an early clear doesn't "take" on Mac with multiple viewports.
+        let partial_present = self.glutin.borrow().copy_sub_buffer.is_some();
+        // HACK: for some reason, an early clear doesn't "take" on Mac with multiple viewports.
+        // Partial present clears after the update, when it knows what changed.
+        let clear_before_update = !has_many_viewports && !partial_present;
 
         if is_visible && clear_before_update {
             // clear before we call update, so users can paint between clear-color and egui windows:
@@ -834,6 +851,8 @@ impl GlowWinitRunning<'_> {
             pixels_per_point,
             viewport_output,
         } = full_output;
+        glutin.textures.note(&textures_delta);
+        glutin.note_exposes();
         pending_deltas.append(textures_delta);
 
         glutin.remove_viewports_not_in(&viewport_output);
@@ -843,8 +862,11 @@ impl GlowWinitRunning<'_> {
             current_gl_context,
             not_current_gl_context,
             current_viewport,
+            copy_sub_buffer,
+            textures,
             ..
         } = &mut *glutin;
+        let copy_sub_buffer = *copy_sub_buffer;
 
         let Some(viewport) = viewports.get_mut(&viewport_id) else {
             return Ok(EventResult::Wait);
@@ -858,6 +880,30 @@ impl GlowWinitRunning<'_> {
         egui_winit.handle_platform_output_with_event_loop(&window, event_loop, platform_output);
 
         if is_visible {
+            let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
+            let plan = match copy_sub_buffer {
+                Some(_) => {
+                    let plan = viewport.damage.plan(
+                        &shapes,
+                        pixels_per_point,
+                        screen_size_in_pixels,
+                        textures.changes(),
+                    );
+                    // A screenshot reads the whole back buffer:
+                    let screenshot = viewport
+                        .actions_requested
+                        .iter()
+                        .any(|action| matches!(action, ActionRequested::Screenshot(_)));
+                    if screenshot { Plan::All } else { plan }
+                }
+                None => Plan::All,
+            };
+            log::trace!("{viewport_id:?}: present {plan:?}");
+            let shapes = match plan {
+                Plan::All => shapes,
+                Plan::Region(region) => partial_present::clip_to(shapes, region, pixels_per_point),
+                Plan::Nothing => Vec::new(),
+            };
             let clipped_primitives = integration.egui_ctx.tessellate(shapes, pixels_per_point);
 
             {
@@ -873,18 +919,29 @@ impl GlowWinitRunning<'_> {
                 frame_timer.resume();
             }
 
-            let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
-
-            if !clear_before_update {
-                painter.clear(screen_size_in_pixels, clear_color);
+            match plan {
+                Plan::All => {
+                    if !clear_before_update {
+                        painter.clear(screen_size_in_pixels, clear_color);
+                    }
+                }
+                Plan::Region(region) => partial_present::clear_region(
+                    painter.gl(),
+                    screen_size_in_pixels,
+                    region,
+                    clear_color,
+                ),
+                Plan::Nothing => {}
             }
 
-            painter.paint_and_update_textures(
-                screen_size_in_pixels,
-                pixels_per_point,
-                &clipped_primitives,
-                pending_deltas,
-            );
+            if plan != Plan::Nothing {
+                painter.paint_and_update_textures(
+                    screen_size_in_pixels,
+                    pixels_per_point,
+                    &clipped_primitives,
+                    pending_deltas,
+                );
+            }
 
             {
                 let mut screenshot_callbacks = Vec::new();
@@ -946,7 +1003,17 @@ impl GlowWinitRunning<'_> {
                 // swap with interval 0 on Wayland (see `GlutinWindowContext::new`).
                 // egui-wgpu does the same. A no-op on other platforms.
                 window.pre_present_notify();
-                gl_surface.swap_buffers(context)?;
+                match (plan, copy_sub_buffer) {
+                    (Plan::Region(region), Some(copy)) => {
+                        if !copy.present(gl_surface, screen_size_in_pixels, region) {
+                            log::warn!("partial present failed: the next frame is drawn whole");
+                            viewport.damage.window_spoiled();
+                            window.request_redraw();
+                        }
+                    }
+                    (Plan::Nothing, _) => {}
+                    _ => gl_surface.swap_buffers(context)?,
+                }
                 frame_timer.resume();
             }
 
@@ -1318,6 +1385,7 @@ impl GlutinWindowContext {
                 info: viewport_info,
                 actions_requested: Default::default(),
                 pending_delta: Default::default(),
+                damage: Damage::default(),
                 viewport_ui_cb: None,
                 gl_surface: None,
                 window: window.map(Arc::new),
@@ -1329,6 +1397,26 @@ impl GlutinWindowContext {
         // it could keep working until we try to make surface current or swap buffers or something else. future glutin improvements might
         // help us start from scratch again if we fail context creation and go back to preferEgl or try with different config etc..
         // https://github.com/emilk/egui/pull/2541#issuecomment-1370767582
+
+        let (copy_sub_buffer, expose_watch) = if native_options.partial_present {
+            match (
+                CopySubBuffer::of(&gl_config.display()),
+                ExposeWatch::connect(),
+            ) {
+                (Some(copy), Some(watch)) => (Some(copy), Some(watch)),
+                _ => (None, None),
+            }
+        } else {
+            (None, None)
+        };
+        log::debug!(
+            "partial present: {}",
+            if copy_sub_buffer.is_some() {
+                "on (glXCopySubBufferMESA)"
+            } else {
+                "off"
+            }
+        );
 
         let mut slf = Self {
             egui_ctx: egui_ctx.clone(),
@@ -1343,6 +1431,9 @@ impl GlutinWindowContext {
             clipboard_shortcuts: native_options.clipboard_shortcuts,
             window_from_viewport,
             focused_viewport: Some(ViewportId::ROOT),
+            copy_sub_buffer,
+            textures: Default::default(),
+            expose_watch,
         };
 
         slf.initialize_window(ViewportId::ROOT, event_loop)?;
@@ -1362,6 +1453,26 @@ impl GlutinWindowContext {
             if let Err(err) = self.initialize_window(viewport_id, event_loop) {
                 log::error!("Failed to initialize a window for viewport {viewport_id:?}: {err}");
             }
+        }
+    }
+
+    /// Marks the windows exposed since the last frame to be drawn whole. If exposes can no
+    /// longer be heard, partial present stops.
+    fn note_exposes(&mut self) {
+        let Some(watch) = &self.expose_watch else {
+            return;
+        };
+        if let Some(windows) = watch.exposed() {
+            for window_id in windows {
+                let viewport_id = self.viewport_from_window.get(&window_id).copied();
+                if let Some(viewport) = viewport_id.and_then(|id| self.viewports.get_mut(&id)) {
+                    log::trace!("{:?}: exposed", viewport.ids.this);
+                    viewport.damage.window_spoiled();
+                }
+            }
+        } else {
+            self.expose_watch = None;
+            self.copy_sub_buffer = None;
         }
     }
 
@@ -1460,6 +1571,13 @@ impl GlutinWindowContext {
             // create window/surface/make context current once and just use them forever.
 
             viewport.gl_surface = Some(gl_surface);
+
+            // A new window: partial present starts afresh, and only once its exposes are heard.
+            let watched = self
+                .expose_watch
+                .as_ref()
+                .is_some_and(|watch| watch.watch(window));
+            viewport.damage = Damage::new(watched);
 
             self.current_gl_context = Some(current_gl_context);
         }
@@ -1643,6 +1761,7 @@ fn initialize_or_update_viewport<'a>(
                 info: Default::default(),
                 actions_requested: Default::default(),
                 pending_delta: Default::default(),
+                damage: Damage::default(),
                 viewport_ui_cb,
                 window: None,
                 egui_winit: None,
@@ -1784,22 +1903,25 @@ fn render_immediate_viewport(
 
     // ---------------------------------------------------
 
-    let clipped_primitives = egui_ctx.tessellate(shapes, pixels_per_point);
-
     let mut glutin = glutin.borrow_mut();
+    glutin.note_exposes();
 
     let GlutinWindowContext {
         current_gl_context,
         not_current_gl_context,
         current_viewport,
         viewports,
+        copy_sub_buffer,
+        textures,
         ..
     } = &mut *glutin;
+    let copy_sub_buffer = *copy_sub_buffer;
 
     let Some(viewport) = viewports.get_mut(&viewport_id) else {
         warn!("Viewport disappeared unexpectedly!");
         return;
     };
+    textures.note(&textures_delta);
     viewport.pending_delta.append(textures_delta);
 
     viewport.info.events.clear(); // they should have been processed
@@ -1813,6 +1935,23 @@ fn render_immediate_viewport(
     };
 
     let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
+
+    let plan = match copy_sub_buffer {
+        Some(_) => viewport.damage.plan(
+            &shapes,
+            pixels_per_point,
+            screen_size_in_pixels,
+            textures.changes(),
+        ),
+        None => Plan::All,
+    };
+    log::trace!("{viewport_id:?}: present {plan:?}");
+    let shapes = match plan {
+        Plan::All => shapes,
+        Plan::Region(region) => partial_present::clip_to(shapes, region, pixels_per_point),
+        Plan::Nothing => Vec::new(),
+    };
+    let clipped_primitives = egui_ctx.tessellate(shapes, pixels_per_point);
 
     change_gl_context(
         current_gl_context,
@@ -1832,23 +1971,46 @@ fn render_immediate_viewport(
         );
     }
 
-    egui_glow::painter::clear(
-        painter.borrow().gl(),
-        screen_size_in_pixels,
-        [0.0, 0.0, 0.0, 0.0],
-    );
+    match plan {
+        Plan::All => egui_glow::painter::clear(
+            painter.borrow().gl(),
+            screen_size_in_pixels,
+            [0.0, 0.0, 0.0, 0.0],
+        ),
+        Plan::Region(region) => partial_present::clear_region(
+            painter.borrow().gl(),
+            screen_size_in_pixels,
+            region,
+            [0.0, 0.0, 0.0, 0.0],
+        ),
+        Plan::Nothing => {}
+    }
 
-    painter.borrow_mut().paint_and_update_textures(
-        screen_size_in_pixels,
-        pixels_per_point,
-        &clipped_primitives,
-        &mut viewport.pending_delta,
-    );
+    if plan != Plan::Nothing {
+        painter.borrow_mut().paint_and_update_textures(
+            screen_size_in_pixels,
+            pixels_per_point,
+            &clipped_primitives,
+            &mut viewport.pending_delta,
+        );
+    }
 
     {
         profiling::scope!("swap_buffers");
-        if let Err(err) = gl_surface.swap_buffers(current_gl_context) {
-            log::error!("swap_buffers failed: {err}");
+        match (plan, copy_sub_buffer) {
+            (Plan::Region(region), Some(copy)) => {
+                if !copy.present(gl_surface, screen_size_in_pixels, region) {
+                    log::warn!("partial present failed: the next frame is drawn whole");
+                    viewport.damage.window_spoiled();
+                    window.request_redraw();
+                }
+            }
+            (Plan::Nothing, _) => {}
+            _ => {
+                if let Err(err) = gl_surface.swap_buffers(current_gl_context) {
+                    log::error!("swap_buffers failed: {err}");
+                }
+            }
         }
     }
 

@@ -1,0 +1,618 @@
+//! Partial present: redraw and show only the part of a window that changed.
+//!
+//! Not in upstream eframe: counterqr's patch (see `PATCHED.md` at the crate's root). A payment
+//! display changes four digits of a countdown once a second; on a software renderer (llvmpipe)
+//! redrawing the whole window for that costs more than all the rest of the app.
+//!
+//! How it stays right:
+//! - What changed is found by comparing this frame's shapes with the last presented frame's, shape
+//!   by shape ([`Damage::plan`]). Any doubt — a different number of shapes, new or changed
+//!   textures, a new size or scale, a window the windowing system may have spoiled (an expose),
+//!   a first frame — and the whole window is drawn and swapped as usual.
+//! - The changed region is cleared and every shape that touches it is drawn again, clipped to it,
+//!   so inside the region the pixels are exactly those of a whole frame.
+//! - Only that region is then copied to the window (`glXCopySubBufferMESA`); what the back buffer
+//!   holds outside it is never shown. The window keeps the rest from earlier frames.
+//! - Unless the X server throws it away: where another window covered it, without a compositor.
+//!   The server then sends an Expose event. winit turns that into a `RedrawRequested`
+//!   indistinguishable from one eframe asked for, so [`ExposeWatch`] listens for Expose on a
+//!   connection of its own, and an exposed window is drawn whole.
+//! - Without GLX's `GLX_MESA_copy_sub_buffer` (EGL, Wayland, Windows, some drivers) every frame
+//!   is whole, as in upstream eframe.
+
+use egui::epaint::{ClippedShape, textures::TexturesDelta};
+use egui::{Rect, TextureId, pos2};
+
+/// Pixels added around a changed region, for anti-aliasing feathering (about one pixel) that
+/// reaches past a shape's bounding rectangle.
+const MARGIN_PX: f32 = 2.0;
+
+/// A region bigger than this share of the window is presented whole: the copy saves nothing.
+const MOST_OF_THE_WINDOW: f32 = 0.5;
+
+/// A rectangle of pixels, origin top left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PixelRect {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What a frame has to draw and present.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Nothing on screen would change: draw nothing, present nothing.
+    Nothing,
+
+    /// Draw and swap the whole window.
+    All,
+
+    /// Draw and present only this region.
+    Region(PixelRect),
+}
+
+/// One window's last presented frame, to compare the next one with.
+#[derive(Default)]
+pub(crate) struct Damage {
+    last: Option<Presented>,
+
+    /// The window's pixels may have been lost (an expose).
+    window_spoiled: bool,
+
+    /// Its exposes are watched ([`ExposeWatch::watch`]); until they are, every frame is whole.
+    watched: bool,
+}
+
+struct Presented {
+    shapes: Vec<ClippedShape>,
+    pixels_per_point: f32,
+    size_px: [u32; 2],
+    textures: u64,
+}
+
+impl Damage {
+    /// A new window's record, drawn whole until `watched` (its exposes are being listened for).
+    pub fn new(watched: bool) -> Self {
+        Self {
+            watched,
+            ..Self::default()
+        }
+    }
+
+    /// The windowing system may have thrown the window's pixels away: present it whole next.
+    pub fn window_spoiled(&mut self) {
+        self.window_spoiled = true;
+    }
+
+    /// What this frame must draw, given what was presented last; `shapes` is then taken as
+    /// presented. Call it only for a frame that will be presented.
+    ///
+    /// `textures` counts the texture changes of all windows so far (textures are shared, and one
+    /// may change in place under unchanged shapes).
+    pub fn plan(
+        &mut self,
+        shapes: &[ClippedShape],
+        pixels_per_point: f32,
+        size_px: [u32; 2],
+        textures: u64,
+    ) -> Plan {
+        let last = self.last.replace(Presented {
+            shapes: shapes.to_vec(),
+            pixels_per_point,
+            size_px,
+            textures,
+        });
+        let spoiled = core::mem::take(&mut self.window_spoiled);
+        let Some(last) = last else {
+            return Plan::All;
+        };
+        let whole = if !self.watched {
+            Some("its exposes are not watched")
+        } else if spoiled {
+            Some("the window may have lost its pixels")
+        } else if last.textures != textures {
+            Some("textures changed")
+        } else if last.pixels_per_point != pixels_per_point || last.size_px != size_px {
+            Some("new size or scale")
+        } else if last.shapes.len() != shapes.len() {
+            Some("a different number of shapes")
+        } else {
+            None
+        };
+        if let Some(why) = whole {
+            log::trace!("drawing the whole window: {why}");
+            return Plan::All;
+        }
+        let changed = last
+            .shapes
+            .iter()
+            .zip(shapes)
+            .filter(|(was, is)| was != is)
+            .fold(Rect::NOTHING, |acc, (was, is)| {
+                acc.union(painted_bounds(was)).union(painted_bounds(is))
+            });
+        region_in_pixels(changed, pixels_per_point, size_px)
+    }
+}
+
+/// The textures uploaded so far, to tell a new texture (which only new shapes can show) from one
+/// changed under shapes that may already be on screen.
+#[derive(Default)]
+pub(crate) struct Textures {
+    known: ahash::HashSet<TextureId>,
+
+    /// How many changes there have been to textures already in use.
+    changes: u64,
+}
+
+impl Textures {
+    /// Notes a frame's texture delta, before it is painted.
+    #[expect(clippy::iter_over_hash_type)] // order doesn't matter: all are looked at
+    pub fn note(&mut self, delta: &TexturesDelta) {
+        let mut changed = false;
+        for (id, deltas) in &delta.set {
+            let known = !self.known.insert(*id);
+            changed |= deltas.iter().any(|delta| match delta.pos {
+                // A whole new image for a texture shapes may show already:
+                None => known,
+                // New glyphs are written into unused space of the font atlas; the glyphs already
+                // drawn keep their pixels. Any other texture's part may be under a shape.
+                Some(_) => *id != TextureId::default(),
+            });
+        }
+        for id in &delta.free {
+            self.known.remove(id);
+        }
+        if changed {
+            self.changes = self.changes.wrapping_add(1);
+        }
+    }
+
+    /// Changes to textures in use so far; a frame after a new one is drawn whole.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+}
+
+/// Where a shape can put pixels: its bounds, moved by its transform, inside its clip rectangle
+/// (which is in the space the transform maps to).
+fn painted_bounds(shape: &ClippedShape) -> Rect {
+    let bounds = shape.transform_after_tessellation * shape.shape.visual_bounding_rect();
+    shape.clip_rect.intersect(bounds)
+}
+
+/// The changed rectangle (points) as a plan in whole pixels, with a margin.
+fn region_in_pixels(changed: Rect, pixels_per_point: f32, size_px: [u32; 2]) -> Plan {
+    if !changed.is_positive() {
+        return Plan::Nothing;
+    }
+    let corners = [changed.min.x, changed.min.y, changed.max.x, changed.max.y];
+    if corners.iter().any(|c| c.is_nan()) || !pixels_per_point.is_finite() {
+        return Plan::All;
+    }
+    let [w, h] = size_px.map(|side| side as f32);
+    let x0 = (changed.min.x * pixels_per_point - MARGIN_PX)
+        .floor()
+        .clamp(0.0, w);
+    let y0 = (changed.min.y * pixels_per_point - MARGIN_PX)
+        .floor()
+        .clamp(0.0, h);
+    let x1 = (changed.max.x * pixels_per_point + MARGIN_PX)
+        .ceil()
+        .clamp(0.0, w);
+    let y1 = (changed.max.y * pixels_per_point + MARGIN_PX)
+        .ceil()
+        .clamp(0.0, h);
+    if x1 <= x0 || y1 <= y0 {
+        return Plan::Nothing;
+    }
+    if (x1 - x0) * (y1 - y0) > MOST_OF_THE_WINDOW * w * h {
+        return Plan::All;
+    }
+    // Whole numbers from 0 to the window's side: the casts are exact.
+    Plan::Region(PixelRect {
+        x: x0 as u32,
+        y: y0 as u32,
+        width: (x1 - x0) as u32,
+        height: (y1 - y0) as u32,
+    })
+}
+
+/// The shapes clipped to `region`, so that drawing them redraws that region and nothing else.
+///
+/// `egui_glow` turns a clip rectangle into a scissor by rounding `clip * pixels_per_point`; the
+/// region's edges are whole pixels, so the scissor is the region exactly.
+pub(crate) fn clip_to(
+    shapes: Vec<ClippedShape>,
+    region: PixelRect,
+    pixels_per_point: f32,
+) -> Vec<ClippedShape> {
+    let points = |px: u32| px as f32 / pixels_per_point;
+    let clip = Rect::from_min_max(
+        pos2(points(region.x), points(region.y)),
+        pos2(
+            points(region.x + region.width),
+            points(region.y + region.height),
+        ),
+    );
+    shapes
+        .into_iter()
+        .filter_map(|mut shape| {
+            shape.clip_rect = shape.clip_rect.intersect(clip);
+            painted_bounds(&shape).is_positive().then_some(shape)
+        })
+        .collect()
+}
+
+/// Clears `region` of the back buffer to `color` (linear 0–1, as eframe's clear colour).
+#[expect(unsafe_code)]
+pub(crate) fn clear_region(
+    gl: &glow::Context,
+    size_px: [u32; 2],
+    region: PixelRect,
+    color: [f32; 4],
+) {
+    use glow::HasContext as _;
+    let bottom = size_px[1].saturating_sub(region.y + region.height);
+    // SAFETY: plain GL state calls on the current context, with in-range values.
+    unsafe {
+        gl.enable(glow::SCISSOR_TEST);
+        gl.scissor(
+            region.x as i32,
+            bottom as i32,
+            region.width as i32,
+            region.height as i32,
+        );
+        gl.viewport(0, 0, size_px[0] as i32, size_px[1] as i32);
+        let [r, g, b, a] = color;
+        gl.clear_color(r, g, b, a);
+        gl.clear(glow::COLOR_BUFFER_BIT);
+        gl.disable(glow::SCISSOR_TEST);
+    }
+}
+
+/// Copies a region of the back buffer to the window: `glXCopySubBufferMESA`.
+#[derive(Clone, Copy)]
+pub(crate) struct CopySubBuffer {
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    copy: CopySubBufferFn,
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    display: *mut core::ffi::c_void,
+}
+
+#[cfg(all(feature = "x11", target_os = "linux"))]
+type CopySubBufferFn = unsafe extern "C" fn(
+    *mut core::ffi::c_void,
+    core::ffi::c_ulong,
+    core::ffi::c_int,
+    core::ffi::c_int,
+    core::ffi::c_int,
+    core::ffi::c_int,
+);
+
+impl CopySubBuffer {
+    /// The GLX display's `glXCopySubBufferMESA`, if it has one.
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    #[expect(unsafe_code)]
+    pub fn of(display: &glutin::display::Display) -> Option<Self> {
+        use glutin::display::{AsRawDisplay as _, GetDisplayExtensions as _, GlDisplay as _};
+        let glutin::display::Display::Glx(glx) = display else {
+            return None;
+        };
+        if !glx.extensions().contains("GLX_MESA_copy_sub_buffer") {
+            return None;
+        }
+        let glutin::display::RawDisplay::Glx(raw) = display.raw_display() else {
+            return None;
+        };
+        let address = display.get_proc_address(c"glXCopySubBufferMESA");
+        if address.is_null() || raw.is_null() {
+            return None;
+        }
+        // SAFETY: GLX_MESA_copy_sub_buffer is advertised, and this is its one function, with
+        // the signature the extension's specification gives.
+        let copy =
+            unsafe { core::mem::transmute::<*const core::ffi::c_void, CopySubBufferFn>(address) };
+        Some(Self {
+            copy,
+            display: raw.cast_mut(),
+        })
+    }
+
+    #[cfg(not(all(feature = "x11", target_os = "linux")))]
+    pub fn of(_display: &glutin::display::Display) -> Option<Self> {
+        None
+    }
+
+    /// Shows `region` of `surface`'s back buffer. False if the surface is not a GLX one.
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    #[expect(unsafe_code)]
+    #[expect(trivial_numeric_casts)] // an XID is a C `unsigned long`: 64 bits here, 32 elsewhere
+    pub fn present(
+        self,
+        surface: &glutin::surface::Surface<glutin::surface::WindowSurface>,
+        size_px: [u32; 2],
+        region: PixelRect,
+    ) -> bool {
+        use glutin::surface::AsRawSurface as _;
+        let glutin::surface::RawSurface::Glx(drawable) = surface.raw_surface() else {
+            return false;
+        };
+        let bottom = size_px[1].saturating_sub(region.y + region.height);
+        // SAFETY: the display is the one the surface was made on, the surface's context is
+        // current (the frame was just drawn), and the rectangle lies inside the window.
+        unsafe {
+            (self.copy)(
+                self.display,
+                drawable as core::ffi::c_ulong,
+                region.x as i32,
+                bottom as i32,
+                region.width as i32,
+                region.height as i32,
+            );
+        }
+        true
+    }
+
+    #[cfg(not(all(feature = "x11", target_os = "linux")))]
+    pub fn present(
+        self,
+        _surface: &glutin::surface::Surface<glutin::surface::WindowSurface>,
+        _size_px: [u32; 2],
+        _region: PixelRect,
+    ) -> bool {
+        false
+    }
+}
+
+/// Expose events of the windows drawn with partial present, on an X connection of its own (event
+/// masks are per client, so winit's own are untouched).
+pub(crate) struct ExposeWatch {
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    connection: x11rb::rust_connection::RustConnection,
+}
+
+impl ExposeWatch {
+    /// Connects to the X server of `$DISPLAY`, as winit does.
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    pub fn connect() -> Option<Self> {
+        match x11rb::connect(None) {
+            Ok((connection, _screen)) => Some(Self { connection }),
+            Err(err) => {
+                log::warn!("partial present: cannot watch for exposes ({err}); it is off");
+                None
+            }
+        }
+    }
+
+    #[cfg(not(all(feature = "x11", target_os = "linux")))]
+    pub fn connect() -> Option<Self> {
+        None
+    }
+
+    /// Starts listening for `window`'s Expose events. False if that failed: the window must
+    /// then always be drawn whole.
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    pub fn watch(&self, window: &winit::window::Window) -> bool {
+        use raw_window_handle::{HasWindowHandle as _, RawWindowHandle};
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{ChangeWindowAttributesAux, ConnectionExt as _, EventMask};
+        let xid = match window.window_handle().map(|handle| handle.as_raw()) {
+            Ok(RawWindowHandle::Xlib(handle)) => u32::try_from(handle.window).ok(),
+            Ok(RawWindowHandle::Xcb(handle)) => Some(handle.window.get()),
+            _ => None,
+        };
+        let Some(xid) = xid else {
+            return false;
+        };
+        let attributes = ChangeWindowAttributesAux::new().event_mask(EventMask::EXPOSURE);
+        let selected = self
+            .connection
+            .change_window_attributes(xid, &attributes)
+            .ok()
+            .and_then(|cookie| cookie.check().ok())
+            .is_some();
+        selected && self.connection.flush().is_ok()
+    }
+
+    #[cfg(not(all(feature = "x11", target_os = "linux")))]
+    pub fn watch(&self, _window: &winit::window::Window) -> bool {
+        false
+    }
+
+    /// The windows exposed since the last call, as winit's window ids. `None` if the connection
+    /// failed: every window must then be drawn whole, from now on.
+    #[cfg(all(feature = "x11", target_os = "linux"))]
+    pub fn exposed(&self) -> Option<Vec<winit::window::WindowId>> {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::Event;
+        use x11rb::wrapper::ConnectionExt as _;
+        // A round trip first: every Expose the server sent before it (so every one winit has
+        // seen, and answered with this frame) is then in hand.
+        if let Err(err) = self.connection.sync() {
+            log::warn!("partial present: lost the X connection for exposes ({err})");
+            return None;
+        }
+        let mut exposed = Vec::new();
+        loop {
+            match self.connection.poll_for_event() {
+                Ok(Some(Event::Expose(expose))) => {
+                    exposed.push(winit::window::WindowId::from(u64::from(expose.window)));
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => return Some(exposed),
+                Err(err) => {
+                    log::warn!("partial present: lost the X connection for exposes ({err})");
+                    return None;
+                }
+            }
+        }
+    }
+
+    #[cfg(not(all(feature = "x11", target_os = "linux")))]
+    pub fn exposed(&self) -> Option<Vec<winit::window::WindowId>> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::epaint::{CornerRadius, RectShape, Shape, Stroke};
+    use egui::{Color32, Vec2};
+
+    fn square(x: f32, color: Color32) -> ClippedShape {
+        ClippedShape::new(
+            Rect::EVERYTHING,
+            Shape::Rect(RectShape::new(
+                Rect::from_min_size(pos2(x, 10.0), Vec2::splat(20.0)),
+                CornerRadius::ZERO,
+                color,
+                Stroke::NONE,
+                egui::StrokeKind::Inside,
+            )),
+        )
+    }
+
+    fn frame() -> Vec<ClippedShape> {
+        vec![square(10.0, Color32::RED), square(100.0, Color32::BLUE)]
+    }
+
+    #[test]
+    fn a_first_frame_is_whole_and_an_unchanged_one_draws_nothing() {
+        let mut damage = Damage::new(true);
+        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::Nothing);
+    }
+
+    #[test]
+    fn an_unwatched_window_is_always_whole() {
+        let mut damage = Damage::default();
+        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
+    }
+
+    #[test]
+    fn a_changed_shape_is_redrawn_with_a_margin() {
+        let mut damage = Damage::new(true);
+        damage.plan(&frame(), 2.0, [800, 600], 0);
+        let mut next = frame();
+        next[1] = square(100.0, Color32::GREEN);
+        let region = PixelRect {
+            x: 198,
+            y: 18,
+            width: 44,
+            height: 44,
+        };
+        assert_eq!(damage.plan(&next, 2.0, [800, 600], 0), Plan::Region(region));
+    }
+
+    #[test]
+    fn a_moved_shape_repaints_where_it_was_and_where_it_is() {
+        let mut damage = Damage::new(true);
+        damage.plan(&frame(), 1.0, [400, 300], 0);
+        let mut next = frame();
+        next[0] = square(50.0, Color32::RED);
+        let Plan::Region(region) = damage.plan(&next, 1.0, [400, 300], 0) else {
+            panic!("a small change is a region");
+        };
+        assert_eq!((region.x, region.width), (8, 64));
+    }
+
+    #[test]
+    fn any_doubt_draws_the_whole_window() {
+        let mut damage = Damage::new(true);
+        damage.plan(&frame(), 1.0, [400, 300], 0);
+        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 1), Plan::All);
+        assert_eq!(damage.plan(&frame(), 1.5, [400, 300], 1), Plan::All);
+        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::All);
+        assert_eq!(damage.plan(&frame()[..1], 1.5, [401, 300], 1), Plan::All);
+        damage.plan(&frame(), 1.5, [401, 300], 1);
+        damage.window_spoiled();
+        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::All);
+        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::Nothing);
+    }
+
+    #[test]
+    fn a_transformed_shape_is_redrawn_where_it_lands() {
+        let mut damage = Damage::new(true);
+        damage.plan(&frame(), 1.0, [400, 300], 0);
+        let mut next = frame();
+        next[1].transform_after_tessellation =
+            egui::emath::TSTransform::from_translation(Vec2::new(0.0, 200.0));
+        let Plan::Region(region) = damage.plan(&next, 1.0, [400, 300], 0) else {
+            panic!("a small change is a region");
+        };
+        assert_eq!(
+            (region.y, region.height),
+            (8, 224),
+            "from y = 10 to y = 230"
+        );
+    }
+
+    #[test]
+    fn a_change_over_most_of_the_window_is_drawn_whole() {
+        let mut damage = Damage::new(true);
+        damage.plan(&frame(), 1.0, [30, 30], 0);
+        let mut next = frame();
+        next[0] = square(10.0, Color32::GREEN);
+        assert_eq!(damage.plan(&next, 1.0, [30, 30], 0), Plan::All);
+    }
+
+    #[test]
+    fn only_a_texture_changed_under_shapes_counts() {
+        use egui::epaint::ImageDelta;
+        use egui::{ColorImage, TextureOptions};
+        let whole = |id: u64| {
+            let mut delta = TexturesDelta::default();
+            let image = ColorImage::filled([4, 4], Color32::WHITE);
+            delta.set.insert(
+                TextureId::Managed(id),
+                core::iter::once(ImageDelta::full(image, TextureOptions::NEAREST)).collect(),
+            );
+            delta
+        };
+        let part = |id: u64| {
+            let mut delta = TexturesDelta::default();
+            let image = ColorImage::filled([2, 2], Color32::WHITE);
+            delta.set.insert(
+                TextureId::Managed(id),
+                core::iter::once(ImageDelta::partial([1, 1], image, TextureOptions::NEAREST))
+                    .collect(),
+            );
+            delta
+        };
+        let mut textures = Textures::default();
+        let mut note = |mut delta: TexturesDelta| {
+            textures.note(&delta);
+            delta.clear(); // nothing to paint here
+            textures.changes()
+        };
+        note(whole(0));
+        assert_eq!(note(whole(7)), 0, "new textures: only new shapes show them");
+        assert_eq!(note(part(0)), 0, "glyphs added to the font atlas");
+        assert_eq!(note(part(7)), 1, "part of a picture replaced");
+        assert_eq!(note(whole(0)), 2, "the font atlas rebuilt");
+        let mut free = TexturesDelta::default();
+        free.free.insert(TextureId::Managed(7));
+        note(free);
+        assert_eq!(note(whole(7)), 2, "an id freed and set again is new");
+    }
+
+    #[test]
+    fn clipping_keeps_only_what_touches_the_region() {
+        let region = PixelRect {
+            x: 0,
+            y: 0,
+            width: 50,
+            height: 50,
+        };
+        let clipped = clip_to(frame(), region, 1.0);
+        assert_eq!(clipped.len(), 1, "the square at x = 100 lies outside");
+        assert_eq!(
+            clipped[0].clip_rect,
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(50.0, 50.0))
+        );
+    }
+}
