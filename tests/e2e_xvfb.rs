@@ -166,6 +166,15 @@ impl X {
         }
     }
 
+    /// A window manager on this display (openbox): full screen, minimising and stacking, as on
+    /// a counter PC's desktop.
+    fn openbox(&self) -> Killed {
+        spawn(
+            Command::new("openbox").env("DISPLAY", &self.display),
+            "openbox",
+        )
+    }
+
     /// The real binary, with this settings file and data directory.
     fn counterqr(&self, config: &Path, data: &Path) -> Killed {
         spawn(&mut self.command(config, data), "counterqr")
@@ -668,10 +677,7 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let x = X::start(work.path(), "minimised");
-    let _window_manager = spawn(
-        Command::new("openbox").env("DISPLAY", &x.display),
-        "openbox",
-    );
+    let _window_manager = x.openbox();
     let data = work.path().join("data");
     let _app = spawn(
         x.command(&config, &data).env(
@@ -748,4 +754,39 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
         .is_none_or(|out| out.trim().is_empty()),
         "the cashier's window was minimised"
     );
+}
+
+/// Glyphs new to the font atlas reach the screen when the window that needs them is not the one
+/// whose frame carries them. With the customer's own window (the cashier's full-screen over it),
+/// the customer's frame is drawn inside the cashier's and takes egui's texture changes so far,
+/// the cashier's new glyphs included. The customer's window is covered, so draws nothing; the
+/// glyphs must still be uploaded, or the cashier's amount shows with gaps ("₹1, 34" for
+/// "₹1,734", as partial redraw once did) and stays so.
+#[test]
+fn the_amount_typed_shows_every_digit_while_the_customer_window_draws_nothing() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let shots = shots_dir(work.path());
+    let config = work.path().join("config.toml");
+    std::fs::write(&config, "customer_display = \"second_window\"\n").expect("config");
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let x = X::start(work.path(), "glyphs");
+    let _window_manager = x.openbox();
+    let data = work.path().join("data");
+    let _app = spawn(x.command(&config, &data).arg("--fullscreen"), "counterqr");
+    x.focus_window(&data);
+    let display = x.display.clone();
+    let cashier = cashier_window(&display);
+    run("xdotool", &["windowactivate", "--sync", &cashier], &display).expect("raise");
+    run("xdotool", &["windowfocus", "--sync", &cashier], &display).expect("focus");
+    run("xdotool", &["type", "--delay", "150", "98765"], &display).expect("type");
+    let shot = shots.join("glyphs.png");
+    let text = wait_for_or(
+        "every digit of the amount on the cashier's screen",
+        Duration::from_secs(20),
+        || read_screen(&display, &shot, "eng").filter(|text| text.contains("98,765")),
+        || read_screen(&display, &shot, "eng").unwrap_or_default(),
+    );
+    assert!(text.contains("98,765"), "{text}");
 }

@@ -39,10 +39,10 @@ impl CounterApp {
                 ui.ctx()
                     .send_viewport_cmd(egui::ViewportCommand::CancelClose);
             }
-            // eframe clears this window to black: with glow, a GL clear puts the background
-            // under the panel; otherwise the panel paints it.
+            // With glow, eframe (the patched copy in vendor/eframe) clears this window to the
+            // app's clear colour, the panel's: the panel need not paint it. wgpu clears it to
+            // black, so there the panel paints the background.
             let panel = if glow {
-                style::clear_to(ui, ui.style().visuals.panel_fill);
                 style::central_panel(ui)
             } else {
                 egui::CentralPanel::default_margins()

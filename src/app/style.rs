@@ -146,35 +146,13 @@ pub fn narrow_font_atlas(ctx: &egui::Context) {
     }
 }
 
-/// A window's central panel with no fill of its own: the window is cleared to the background
-/// colour before egui draws ([`CounterApp`'s `clear_color`](eframe::App::clear_color), or
-/// [`clear_to`]), which costs a software renderer far less than shading a window-sized
-/// rectangle every frame.
+/// A window's central panel with no fill of its own: with glow the window is cleared to the
+/// background colour before egui draws ([`CounterApp`'s `clear_color`](eframe::App::clear_color);
+/// eframe's patched copy clears the customer's window to it too), which costs a software
+/// renderer far less than shading a window-sized rectangle every frame.
 pub fn central_panel(ui: &egui::Ui) -> egui::CentralPanel {
     egui::CentralPanel::default_margins()
         .frame(egui::Frame::central_panel(ui.style()).fill(Color32::TRANSPARENT))
-}
-
-/// Clears the window `ui` draws in to `colour` with a GL clear, under everything egui draws in
-/// it. For a window eframe clears to transparent black (a viewport of the main one); glow only.
-///
-/// The callback is made once per colour and kept: eframe's partial redraw compares a frame's
-/// shapes with the last frame's, and a callback is the same shape only if it is the same `Arc`.
-pub fn clear_to(ui: &egui::Ui, colour: Color32) {
-    type Clear = Arc<eframe::egui_glow::CallbackFn>;
-    let rect = ui.ctx().content_rect();
-    let callback: Clear = ui.ctx().data_mut(|data| {
-        data.get_temp_mut_or_insert_with(egui::Id::unique(("counterqr-clear-to", colour)), || {
-            let gamma = colour.to_normalized_gamma_f32();
-            Arc::new(eframe::egui_glow::CallbackFn::new(move |info, painter| {
-                painter.clear(info.screen_size_px, gamma);
-            }))
-        })
-        .clone()
-    });
-    ui.ctx()
-        .layer_painter(egui::LayerId::background())
-        .add(egui::PaintCallback { rect, callback });
 }
 
 /// WCAG 2 contrast ratio between two colours (1 to 21).
@@ -198,9 +176,8 @@ pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
 mod tests {
     use super::*;
 
-    /// The largest area (in points) any mesh of a frame covers, and whether the frame starts
-    /// with a paint callback.
-    fn frame_of(draw: impl FnMut(&mut egui::Ui)) -> (f32, bool) {
+    /// The largest area (in points) any mesh of a frame covers.
+    fn frame_of(draw: impl FnMut(&mut egui::Ui)) -> f32 {
         let ctx = egui::Context::default();
         let input = egui::RawInput {
             screen_rect: Some(egui::Rect::from_min_size(
@@ -212,11 +189,7 @@ mod tests {
         let mut output = ctx.run_ui(input, draw);
         output.textures_delta.clear();
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-        let callback_first = matches!(
-            primitives.first().map(|p| &p.primitive),
-            Some(egui::epaint::Primitive::Callback(_))
-        );
-        let largest = primitives
+        primitives
             .iter()
             .filter_map(|p| match &p.primitive {
                 egui::epaint::Primitive::Mesh(mesh) => Some(mesh),
@@ -231,23 +204,20 @@ mod tests {
                     bounds.area()
                 })
             })
-            .fold(0.0, f32::max);
-        (largest, callback_first)
+            .fold(0.0, f32::max)
     }
 
     #[test]
     fn the_background_is_a_clear_not_a_window_sized_rectangle() {
         let window = 1280.0 * 800.0;
         // A plain panel shades the whole window every frame: the check can tell.
-        let (largest, _) = frame_of(|ui| {
+        let largest = frame_of(|ui| {
             egui::CentralPanel::default_margins().show(ui, |ui| ui.label("₹500.00"));
         });
         assert!(largest > 0.4 * window, "{largest}");
-        let (largest, callback_first) = frame_of(|ui| {
-            clear_to(ui, egui::Visuals::light().panel_fill);
+        let largest = frame_of(|ui| {
             central_panel(ui).show(ui, |ui| ui.label("₹500.00"));
         });
-        assert!(callback_first, "the clear comes before anything drawn");
         assert!(largest < 0.01 * window, "{largest}");
     }
 

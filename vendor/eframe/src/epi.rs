@@ -379,6 +379,10 @@ pub struct NativeOptions {
     /// Found by comparing each frame's shapes with the last frame's; anything in doubt (new
     /// textures, a new size, an expose) draws the whole window. Ignored elsewhere. Off by
     /// default. Not in upstream eframe: counterqr's patch.
+    ///
+    /// The app's part: a paint callback that draws something different must be a new `Arc`
+    /// (callbacks compare by pointer), and a native texture (`TextureId::User`) changed in place
+    /// is not noticed.
     #[cfg(feature = "glow")]
     pub partial_present: bool,
 

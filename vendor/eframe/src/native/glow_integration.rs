@@ -140,6 +140,14 @@ struct GlutinWindowContext {
 
     /// Exposes of the windows, for partial present (`Some` exactly when `copy_sub_buffer` is).
     expose_watch: Option<ExposeWatch>,
+
+    /// Keeps frames at most [`partial_present::FramePacer::MIN_INTERVAL`] apart with partial present.
+    frame_pacer: partial_present::FramePacer,
+
+    /// The app's clear colour, as of the root viewport's last frame. Immediate viewports are
+    /// cleared to it too, not to transparent black (counterqr's patch: a window-sized background
+    /// rectangle would otherwise be drawn, and shaded, in every frame).
+    clear_color: [f32; 4],
 }
 
 struct Viewport {
@@ -778,6 +786,7 @@ impl GlowWinitRunning<'_> {
             .app
             .clear_color(&self.integration.egui_ctx.global_style().visuals);
 
+        self.glutin.borrow_mut().clear_color = clear_color;
         let has_many_viewports = self.glutin.borrow().viewports.len() > 1;
         let partial_present = self.glutin.borrow().copy_sub_buffer.is_some();
         // HACK: for some reason, an early clear doesn't "take" on Mac with multiple viewports.
@@ -851,7 +860,6 @@ impl GlowWinitRunning<'_> {
             pixels_per_point,
             viewport_output,
         } = full_output;
-        glutin.textures.note(&textures_delta);
         glutin.note_exposes();
         pending_deltas.append(textures_delta);
 
@@ -881,13 +889,22 @@ impl GlowWinitRunning<'_> {
 
         if is_visible {
             let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
+            // These are uploaded in this frame, whatever it draws:
+            textures.note(pending_deltas);
             let plan = match copy_sub_buffer {
                 Some(_) => {
+                    let egui_ctx = &integration.egui_ctx;
                     let plan = viewport.damage.plan(
                         &shapes,
                         pixels_per_point,
                         screen_size_in_pixels,
                         textures.changes(),
+                        clear_color,
+                        |changed| {
+                            partial_present::painted_bounds(
+                                &egui_ctx.tessellate(changed, pixels_per_point),
+                            )
+                        },
                     );
                     // A screenshot reads the whole back buffer:
                     let screenshot = viewport
@@ -899,12 +916,15 @@ impl GlowWinitRunning<'_> {
                 None => Plan::All,
             };
             log::trace!("{viewport_id:?}: present {plan:?}");
-            let shapes = match plan {
-                Plan::All => shapes,
-                Plan::Region(region) => partial_present::clip_to(shapes, region, pixels_per_point),
+            let clipped_primitives = match plan {
+                Plan::All => integration.egui_ctx.tessellate(shapes, pixels_per_point),
+                Plan::Region(region) => partial_present::clip_to(
+                    integration.egui_ctx.tessellate(shapes, pixels_per_point),
+                    region,
+                    pixels_per_point,
+                ),
                 Plan::Nothing => Vec::new(),
             };
-            let clipped_primitives = integration.egui_ctx.tessellate(shapes, pixels_per_point);
 
             {
                 // We may need to switch contexts again, because of immediate viewports:
@@ -934,14 +954,14 @@ impl GlowWinitRunning<'_> {
                 Plan::Nothing => {}
             }
 
-            if plan != Plan::Nothing {
-                painter.paint_and_update_textures(
-                    screen_size_in_pixels,
-                    pixels_per_point,
-                    &clipped_primitives,
-                    pending_deltas,
-                );
-            }
+            // With nothing to draw the textures are still uploaded: another window may show
+            // them (its shapes unchanged, so it would not be drawn again for them).
+            painter.paint_and_update_textures(
+                screen_size_in_pixels,
+                pixels_per_point,
+                &clipped_primitives,
+                pending_deltas,
+            );
 
             {
                 let mut screenshot_callbacks = Vec::new();
@@ -1029,6 +1049,12 @@ impl GlowWinitRunning<'_> {
         glutin.handle_viewport_output(event_loop, &integration.egui_ctx, &viewport_output);
 
         integration.report_frame_time(frame_timer.total_time_sec()); // don't count auto-save time as part of regular frame time
+
+        if glutin.copy_sub_buffer.is_some() {
+            // A partial present does not swap, so does not wait for vsync: without this, an
+            // animation (a spinner) would be drawn as fast as the CPU allows.
+            glutin.frame_pacer.pace();
+        }
 
         integration.maybe_autosave(
             app.as_mut(),
@@ -1434,6 +1460,8 @@ impl GlutinWindowContext {
             copy_sub_buffer,
             textures: Default::default(),
             expose_watch,
+            clear_color: [0.0; 4],
+            frame_pacer: Default::default(),
         };
 
         slf.initialize_window(ViewportId::ROOT, event_loop)?;
@@ -1456,18 +1484,23 @@ impl GlutinWindowContext {
         }
     }
 
-    /// Marks the windows exposed since the last frame to be drawn whole. If exposes can no
-    /// longer be heard, partial present stops.
+    /// Marks the windows exposed since the last frame to be drawn whole, and those now fully
+    /// covered or uncovered. If the X server can no longer be heard, partial present stops.
     fn note_exposes(&mut self) {
         let Some(watch) = &self.expose_watch else {
             return;
         };
-        if let Some(windows) = watch.exposed() {
-            for window_id in windows {
+        if let Some(news) = watch.news() {
+            for (window_id, news) in news {
                 let viewport_id = self.viewport_from_window.get(&window_id).copied();
                 if let Some(viewport) = viewport_id.and_then(|id| self.viewports.get_mut(&id)) {
-                    log::trace!("{:?}: exposed", viewport.ids.this);
-                    viewport.damage.window_spoiled();
+                    log::trace!("{:?}: {news:?}", viewport.ids.this);
+                    match news {
+                        partial_present::News::Exposed => viewport.damage.window_spoiled(),
+                        partial_present::News::FullyCovered(covered) => {
+                            viewport.damage.window_covered(covered);
+                        }
+                    }
                 }
             }
         } else {
@@ -1905,6 +1938,7 @@ fn render_immediate_viewport(
 
     let mut glutin = glutin.borrow_mut();
     glutin.note_exposes();
+    let clear_color = glutin.clear_color;
 
     let GlutinWindowContext {
         current_gl_context,
@@ -1921,8 +1955,9 @@ fn render_immediate_viewport(
         warn!("Viewport disappeared unexpectedly!");
         return;
     };
-    textures.note(&textures_delta);
     viewport.pending_delta.append(textures_delta);
+    // These are uploaded in this frame, whatever it draws:
+    textures.note(&viewport.pending_delta);
 
     viewport.info.events.clear(); // they should have been processed
 
@@ -1942,16 +1977,23 @@ fn render_immediate_viewport(
             pixels_per_point,
             screen_size_in_pixels,
             textures.changes(),
+            clear_color,
+            |changed| {
+                partial_present::painted_bounds(&egui_ctx.tessellate(changed, pixels_per_point))
+            },
         ),
         None => Plan::All,
     };
     log::trace!("{viewport_id:?}: present {plan:?}");
-    let shapes = match plan {
-        Plan::All => shapes,
-        Plan::Region(region) => partial_present::clip_to(shapes, region, pixels_per_point),
+    let clipped_primitives = match plan {
+        Plan::All => egui_ctx.tessellate(shapes, pixels_per_point),
+        Plan::Region(region) => partial_present::clip_to(
+            egui_ctx.tessellate(shapes, pixels_per_point),
+            region,
+            pixels_per_point,
+        ),
         Plan::Nothing => Vec::new(),
     };
-    let clipped_primitives = egui_ctx.tessellate(shapes, pixels_per_point);
 
     change_gl_context(
         current_gl_context,
@@ -1972,28 +2014,26 @@ fn render_immediate_viewport(
     }
 
     match plan {
-        Plan::All => egui_glow::painter::clear(
-            painter.borrow().gl(),
-            screen_size_in_pixels,
-            [0.0, 0.0, 0.0, 0.0],
-        ),
+        Plan::All => {
+            egui_glow::painter::clear(painter.borrow().gl(), screen_size_in_pixels, clear_color);
+        }
         Plan::Region(region) => partial_present::clear_region(
             painter.borrow().gl(),
             screen_size_in_pixels,
             region,
-            [0.0, 0.0, 0.0, 0.0],
+            clear_color,
         ),
         Plan::Nothing => {}
     }
 
-    if plan != Plan::Nothing {
-        painter.borrow_mut().paint_and_update_textures(
-            screen_size_in_pixels,
-            pixels_per_point,
-            &clipped_primitives,
-            &mut viewport.pending_delta,
-        );
-    }
+    // With nothing to draw the textures are still uploaded: another window may show them (its
+    // shapes unchanged, so it would not be drawn again for them).
+    painter.borrow_mut().paint_and_update_textures(
+        screen_size_in_pixels,
+        pixels_per_point,
+        &clipped_primitives,
+        &mut viewport.pending_delta,
+    );
 
     {
         profiling::scope!("swap_buffers");

@@ -20,7 +20,7 @@
 //! - Without GLX's `GLX_MESA_copy_sub_buffer` (EGL, Wayland, Windows, some drivers) every frame
 //!   is whole, as in upstream eframe.
 
-use egui::epaint::{ClippedShape, textures::TexturesDelta};
+use egui::epaint::{ClippedPrimitive, ClippedShape, Primitive, textures::TexturesDelta};
 use egui::{Rect, TextureId, pos2};
 
 /// Pixels added around a changed region, for anti-aliasing feathering (about one pixel) that
@@ -62,6 +62,9 @@ pub(crate) struct Damage {
 
     /// Its exposes are watched ([`ExposeWatch::watch`]); until they are, every frame is whole.
     watched: bool,
+
+    /// Other windows cover all of it (the X server said so): nothing drawn shows.
+    covered: bool,
 }
 
 struct Presented {
@@ -69,6 +72,7 @@ struct Presented {
     pixels_per_point: f32,
     size_px: [u32; 2],
     textures: u64,
+    clear_color: [f32; 4],
 }
 
 impl Damage {
@@ -85,23 +89,43 @@ impl Damage {
         self.window_spoiled = true;
     }
 
+    /// Other windows cover all of this one (`true`), or no longer do. While covered nothing is
+    /// drawn; the first frame after is whole (the X server also sends an Expose then).
+    pub fn window_covered(&mut self, covered: bool) {
+        if self.covered && !covered {
+            self.window_spoiled = true;
+        }
+        self.covered = covered;
+    }
+
     /// What this frame must draw, given what was presented last; `shapes` is then taken as
     /// presented. Call it only for a frame that will be presented.
     ///
     /// `textures` counts the texture changes of all windows so far (textures are shared, and one
-    /// may change in place under unchanged shapes).
+    /// may change in place under unchanged shapes); `clear_color` is what the window is cleared
+    /// to. `bounds_of` gives where shapes put pixels: eframe tessellates them and takes the
+    /// meshes' bounds, since a shape's `visual_bounding_rect` can be short of what it paints
+    /// (an outside stroke on a path, an underline, a scale after tessellation).
     pub fn plan(
         &mut self,
         shapes: &[ClippedShape],
         pixels_per_point: f32,
         size_px: [u32; 2],
         textures: u64,
+        clear_color: [f32; 4],
+        bounds_of: impl FnOnce(Vec<ClippedShape>) -> Rect,
     ) -> Plan {
+        if self.covered && self.watched {
+            // Nothing drawn would show. What it showed last is kept, and it is drawn whole
+            // once uncovered.
+            return Plan::Nothing;
+        }
         let last = self.last.replace(Presented {
             shapes: shapes.to_vec(),
             pixels_per_point,
             size_px,
             textures,
+            clear_color,
         });
         let spoiled = core::mem::take(&mut self.window_spoiled);
         let Some(last) = last else {
@@ -113,6 +137,8 @@ impl Damage {
             Some("the window may have lost its pixels")
         } else if last.textures != textures {
             Some("textures changed")
+        } else if last.clear_color != clear_color {
+            Some("a new clear colour")
         } else if last.pixels_per_point != pixels_per_point || last.size_px != size_px {
             Some("new size or scale")
         } else if last.shapes.len() != shapes.len() {
@@ -124,15 +150,17 @@ impl Damage {
             log::trace!("drawing the whole window: {why}");
             return Plan::All;
         }
-        let changed = last
+        let changed: Vec<ClippedShape> = last
             .shapes
-            .iter()
+            .into_iter()
             .zip(shapes)
-            .filter(|(was, is)| was != is)
-            .fold(Rect::NOTHING, |acc, (was, is)| {
-                acc.union(painted_bounds(was)).union(painted_bounds(is))
-            });
-        region_in_pixels(changed, pixels_per_point, size_px)
+            .filter(|(was, is)| was != *is)
+            .flat_map(|(was, is)| [was, is.clone()])
+            .collect();
+        if changed.is_empty() {
+            return Plan::Nothing;
+        }
+        region_in_pixels(bounds_of(changed), pixels_per_point, size_px)
     }
 }
 
@@ -175,21 +203,29 @@ impl Textures {
     }
 }
 
-/// Where a shape can put pixels: its bounds, moved by its transform, inside its clip rectangle
-/// (which is in the space the transform maps to).
-fn painted_bounds(shape: &ClippedShape) -> Rect {
-    let bounds = shape.transform_after_tessellation * shape.shape.visual_bounding_rect();
-    shape.clip_rect.intersect(bounds)
+/// Where tessellated shapes put pixels: each mesh's vertices (feathering included) and each
+/// callback's rectangle, inside its clip rectangle.
+pub(crate) fn painted_bounds(primitives: &[ClippedPrimitive]) -> Rect {
+    primitives
+        .iter()
+        .map(|primitive| {
+            let bounds = match &primitive.primitive {
+                Primitive::Mesh(mesh) => mesh.calc_bounds(),
+                Primitive::Callback(callback) => callback.rect,
+            };
+            primitive.clip_rect.intersect(bounds)
+        })
+        .fold(Rect::NOTHING, Rect::union)
 }
 
 /// The changed rectangle (points) as a plan in whole pixels, with a margin.
 fn region_in_pixels(changed: Rect, pixels_per_point: f32, size_px: [u32; 2]) -> Plan {
-    if !changed.is_positive() {
-        return Plan::Nothing;
-    }
     let corners = [changed.min.x, changed.min.y, changed.max.x, changed.max.y];
     if corners.iter().any(|c| c.is_nan()) || !pixels_per_point.is_finite() {
         return Plan::All;
+    }
+    if !changed.is_positive() {
+        return Plan::Nothing;
     }
     let [w, h] = size_px.map(|side| side as f32);
     let x0 = (changed.min.x * pixels_per_point - MARGIN_PX)
@@ -219,15 +255,18 @@ fn region_in_pixels(changed: Rect, pixels_per_point: f32, size_px: [u32; 2]) -> 
     })
 }
 
-/// The shapes clipped to `region`, so that drawing them redraws that region and nothing else.
+/// A whole frame's tessellation clipped to `region`, so that drawing it redraws that region, as
+/// the whole frame would, and nothing else. (Clipping the shapes before tessellating would not
+/// do: the tessellator culls a shape by its `visual_bounding_rect`, which can fall short of its
+/// pixels.)
 ///
 /// `egui_glow` turns a clip rectangle into a scissor by rounding `clip * pixels_per_point`; the
-/// region's edges are whole pixels, so the scissor is the region exactly.
+/// region's edges are whole pixels, so each scissor is its old one cut to the region, exactly.
 pub(crate) fn clip_to(
-    shapes: Vec<ClippedShape>,
+    primitives: Vec<ClippedPrimitive>,
     region: PixelRect,
     pixels_per_point: f32,
-) -> Vec<ClippedShape> {
+) -> Vec<ClippedPrimitive> {
     let points = |px: u32| px as f32 / pixels_per_point;
     let clip = Rect::from_min_max(
         pos2(points(region.x), points(region.y)),
@@ -236,11 +275,11 @@ pub(crate) fn clip_to(
             points(region.y + region.height),
         ),
     );
-    shapes
+    primitives
         .into_iter()
-        .filter_map(|mut shape| {
-            shape.clip_rect = shape.clip_rect.intersect(clip);
-            painted_bounds(&shape).is_positive().then_some(shape)
+        .filter_map(|mut primitive| {
+            primitive.clip_rect = primitive.clip_rect.intersect(clip);
+            primitive.clip_rect.is_positive().then_some(primitive)
         })
         .collect()
 }
@@ -269,6 +308,28 @@ pub(crate) fn clear_region(
         gl.clear_color(r, g, b, a);
         gl.clear(glow::COLOR_BUFFER_BIT);
         gl.disable(glow::SCISSOR_TEST);
+    }
+}
+
+/// Spaces the root viewport's frames (each with all immediate viewports in it) as a 60 Hz vsync
+/// would, since partial presents do not swap and so never wait for one.
+#[derive(Default)]
+pub(crate) struct FramePacer {
+    last: Option<std::time::Instant>,
+}
+
+impl FramePacer {
+    pub const MIN_INTERVAL: core::time::Duration = core::time::Duration::from_micros(16_667);
+
+    /// Sleeps until `MIN_INTERVAL` has passed since the last call, if it has not.
+    pub fn pace(&mut self) {
+        if let Some(wait) = self
+            .last
+            .and_then(|last| Self::MIN_INTERVAL.checked_sub(last.elapsed()))
+        {
+            std::thread::sleep(wait);
+        }
+        self.last = Some(std::time::Instant::now());
     }
 }
 
@@ -406,7 +467,8 @@ impl ExposeWatch {
         let Some(xid) = xid else {
             return false;
         };
-        let attributes = ChangeWindowAttributesAux::new().event_mask(EventMask::EXPOSURE);
+        let attributes = ChangeWindowAttributesAux::new()
+            .event_mask(EventMask::EXPOSURE | EventMask::VISIBILITY_CHANGE);
         let selected = self
             .connection
             .change_window_attributes(xid, &attributes)
@@ -421,10 +483,10 @@ impl ExposeWatch {
         false
     }
 
-    /// The windows exposed since the last call, as winit's window ids. `None` if the connection
-    /// failed: every window must then be drawn whole, from now on.
+    /// What happened to the windows since the last call, by winit's window id. `None` if the
+    /// connection failed: every window must then be drawn whole, from now on.
     #[cfg(all(feature = "x11", target_os = "linux"))]
-    pub fn exposed(&self) -> Option<Vec<winit::window::WindowId>> {
+    pub fn news(&self) -> Option<Vec<(winit::window::WindowId, News)>> {
         use x11rb::connection::Connection as _;
         use x11rb::protocol::Event;
         use x11rb::wrapper::ConnectionExt as _;
@@ -434,14 +496,20 @@ impl ExposeWatch {
             log::warn!("partial present: lost the X connection for exposes ({err})");
             return None;
         }
-        let mut exposed = Vec::new();
+        let id = |window: u32| winit::window::WindowId::from(u64::from(window));
+        let mut news = Vec::new();
         loop {
             match self.connection.poll_for_event() {
                 Ok(Some(Event::Expose(expose))) => {
-                    exposed.push(winit::window::WindowId::from(u64::from(expose.window)));
+                    news.push((id(expose.window), News::Exposed));
+                }
+                Ok(Some(Event::VisibilityNotify(notify))) => {
+                    let hidden =
+                        notify.state == x11rb::protocol::xproto::Visibility::FULLY_OBSCURED;
+                    news.push((id(notify.window), News::FullyCovered(hidden)));
                 }
                 Ok(Some(_)) => {}
-                Ok(None) => return Some(exposed),
+                Ok(None) => return Some(news),
                 Err(err) => {
                     log::warn!("partial present: lost the X connection for exposes ({err})");
                     return None;
@@ -451,9 +519,20 @@ impl ExposeWatch {
     }
 
     #[cfg(not(all(feature = "x11", target_os = "linux")))]
-    pub fn exposed(&self) -> Option<Vec<winit::window::WindowId>> {
+    pub fn news(&self) -> Option<Vec<(winit::window::WindowId, News)>> {
         None
     }
+}
+
+/// What the X server said about a window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum News {
+    /// Part of it must be drawn again (Expose).
+    Exposed,
+
+    /// Other windows now cover all of it (`true`), or no longer do (`VisibilityNotify`). A
+    /// compositor keeps every window's pixels and reports none as covered.
+    FullyCovered(bool),
 }
 
 #[cfg(test)]
@@ -479,24 +558,79 @@ mod tests {
         vec![square(10.0, Color32::RED), square(100.0, Color32::BLUE)]
     }
 
+    const GREY: [f32; 4] = [0.5, 0.5, 0.5, 1.0];
+
+    /// Where the shapes say they paint (eframe tessellates them instead).
+    #[expect(clippy::needless_pass_by_value)] // the shape of `Damage::plan`'s `bounds_of`
+    fn visual(shapes: Vec<ClippedShape>) -> Rect {
+        shapes
+            .iter()
+            .map(|s| {
+                let bounds = s.transform_after_tessellation * s.shape.visual_bounding_rect();
+                s.clip_rect.intersect(bounds)
+            })
+            .fold(Rect::NOTHING, Rect::union)
+    }
+
+    /// `damage.plan` with a grey clear colour and the shapes' own bounds.
+    fn plan(
+        damage: &mut Damage,
+        shapes: &[ClippedShape],
+        ppp: f32,
+        size: [u32; 2],
+        t: u64,
+    ) -> Plan {
+        damage.plan(shapes, ppp, size, t, GREY, visual)
+    }
+
+    /// Tessellated as eframe does.
+    fn tessellate(shapes: Vec<ClippedShape>) -> Vec<ClippedPrimitive> {
+        let ctx = egui::Context::default();
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .textures_delta
+            .clear();
+        ctx.tessellate(shapes, 1.0)
+    }
+
     #[test]
     fn a_first_frame_is_whole_and_an_unchanged_one_draws_nothing() {
         let mut damage = Damage::new(true);
-        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
-        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::Nothing);
+        assert_eq!(plan(&mut damage, &frame(), 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(
+            plan(&mut damage, &frame(), 1.0, [400, 300], 0),
+            Plan::Nothing
+        );
     }
 
     #[test]
     fn an_unwatched_window_is_always_whole() {
         let mut damage = Damage::default();
-        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
-        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(plan(&mut damage, &frame(), 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(plan(&mut damage, &frame(), 1.0, [400, 300], 0), Plan::All);
+    }
+
+    #[test]
+    fn a_covered_window_is_not_drawn_and_is_drawn_whole_once_uncovered() {
+        let mut damage = Damage::new(true);
+        plan(&mut damage, &frame(), 1.0, [400, 300], 0);
+        damage.window_covered(true);
+        let mut next = frame();
+        next[0] = square(10.0, Color32::GREEN);
+        assert_eq!(plan(&mut damage, &next, 1.0, [400, 300], 0), Plan::Nothing);
+        damage.window_covered(true);
+        assert_eq!(plan(&mut damage, &next, 1.0, [400, 300], 0), Plan::Nothing);
+        damage.window_covered(false);
+        assert_eq!(plan(&mut damage, &next, 1.0, [400, 300], 0), Plan::All);
+        assert_eq!(plan(&mut damage, &next, 1.0, [400, 300], 0), Plan::Nothing);
+        let mut unwatched = Damage::default();
+        unwatched.window_covered(true);
+        assert_eq!(plan(&mut unwatched, &next, 1.0, [400, 300], 0), Plan::All);
     }
 
     #[test]
     fn a_changed_shape_is_redrawn_with_a_margin() {
         let mut damage = Damage::new(true);
-        damage.plan(&frame(), 2.0, [800, 600], 0);
+        plan(&mut damage, &frame(), 2.0, [800, 600], 0);
         let mut next = frame();
         next[1] = square(100.0, Color32::GREEN);
         let region = PixelRect {
@@ -505,16 +639,19 @@ mod tests {
             width: 44,
             height: 44,
         };
-        assert_eq!(damage.plan(&next, 2.0, [800, 600], 0), Plan::Region(region));
+        assert_eq!(
+            plan(&mut damage, &next, 2.0, [800, 600], 0),
+            Plan::Region(region)
+        );
     }
 
     #[test]
     fn a_moved_shape_repaints_where_it_was_and_where_it_is() {
         let mut damage = Damage::new(true);
-        damage.plan(&frame(), 1.0, [400, 300], 0);
+        plan(&mut damage, &frame(), 1.0, [400, 300], 0);
         let mut next = frame();
         next[0] = square(50.0, Color32::RED);
-        let Plan::Region(region) = damage.plan(&next, 1.0, [400, 300], 0) else {
+        let Plan::Region(region) = plan(&mut damage, &next, 1.0, [400, 300], 0) else {
             panic!("a small change is a region");
         };
         assert_eq!((region.x, region.width), (8, 64));
@@ -523,25 +660,31 @@ mod tests {
     #[test]
     fn any_doubt_draws_the_whole_window() {
         let mut damage = Damage::new(true);
-        damage.plan(&frame(), 1.0, [400, 300], 0);
-        assert_eq!(damage.plan(&frame(), 1.0, [400, 300], 1), Plan::All);
-        assert_eq!(damage.plan(&frame(), 1.5, [400, 300], 1), Plan::All);
-        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::All);
-        assert_eq!(damage.plan(&frame()[..1], 1.5, [401, 300], 1), Plan::All);
-        damage.plan(&frame(), 1.5, [401, 300], 1);
+        plan(&mut damage, &frame(), 1.0, [400, 300], 0);
+        assert_eq!(plan(&mut damage, &frame(), 1.0, [400, 300], 1), Plan::All);
+        assert_eq!(plan(&mut damage, &frame(), 1.5, [400, 300], 1), Plan::All);
+        assert_eq!(plan(&mut damage, &frame(), 1.5, [401, 300], 1), Plan::All);
+        assert_eq!(
+            plan(&mut damage, &frame()[..1], 1.5, [401, 300], 1),
+            Plan::All
+        );
+        plan(&mut damage, &frame(), 1.5, [401, 300], 1);
         damage.window_spoiled();
-        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::All);
-        assert_eq!(damage.plan(&frame(), 1.5, [401, 300], 1), Plan::Nothing);
+        assert_eq!(plan(&mut damage, &frame(), 1.5, [401, 300], 1), Plan::All);
+        assert_eq!(
+            plan(&mut damage, &frame(), 1.5, [401, 300], 1),
+            Plan::Nothing
+        );
     }
 
     #[test]
     fn a_transformed_shape_is_redrawn_where_it_lands() {
         let mut damage = Damage::new(true);
-        damage.plan(&frame(), 1.0, [400, 300], 0);
+        plan(&mut damage, &frame(), 1.0, [400, 300], 0);
         let mut next = frame();
         next[1].transform_after_tessellation =
             egui::emath::TSTransform::from_translation(Vec2::new(0.0, 200.0));
-        let Plan::Region(region) = damage.plan(&next, 1.0, [400, 300], 0) else {
+        let Plan::Region(region) = plan(&mut damage, &next, 1.0, [400, 300], 0) else {
             panic!("a small change is a region");
         };
         assert_eq!(
@@ -554,10 +697,10 @@ mod tests {
     #[test]
     fn a_change_over_most_of_the_window_is_drawn_whole() {
         let mut damage = Damage::new(true);
-        damage.plan(&frame(), 1.0, [30, 30], 0);
+        plan(&mut damage, &frame(), 1.0, [30, 30], 0);
         let mut next = frame();
         next[0] = square(10.0, Color32::GREEN);
-        assert_eq!(damage.plan(&next, 1.0, [30, 30], 0), Plan::All);
+        assert_eq!(plan(&mut damage, &next, 1.0, [30, 30], 0), Plan::All);
     }
 
     #[test]
@@ -601,18 +744,70 @@ mod tests {
     }
 
     #[test]
+    fn a_new_clear_colour_redraws_the_window() {
+        let mut damage = Damage::new(true);
+        plan(&mut damage, &frame(), 1.0, [400, 300], 0);
+        let white = [1.0; 4];
+        let plan = damage.plan(&frame(), 1.0, [400, 300], 0, white, visual);
+        assert_eq!(plan, Plan::All);
+    }
+
+    #[test]
+    fn the_region_is_where_the_meshes_are_not_where_shapes_say() {
+        // A closed path with a wide stroke outside it: its `visual_bounding_rect` leaves the
+        // outer half of the stroke out.
+        let ring = |color| {
+            let points = vec![
+                pos2(100.0, 100.0),
+                pos2(140.0, 100.0),
+                pos2(140.0, 140.0),
+                pos2(100.0, 140.0),
+            ];
+            let mut path = egui::epaint::PathShape::closed_line(points, Stroke::new(8.0, color));
+            path.stroke.kind = egui::StrokeKind::Outside;
+            ClippedShape::new(Rect::EVERYTHING, Shape::Path(path))
+        };
+        let painted = painted_bounds(&tessellate(vec![ring(Color32::RED)]));
+        assert!(
+            painted.min.x <= 92.0 && painted.max.x >= 148.0,
+            "{painted:?}"
+        );
+        let mut damage = Damage::new(true);
+        let tessellated = |shapes: Vec<ClippedShape>| painted_bounds(&tessellate(shapes));
+        damage.plan(&[ring(Color32::RED)], 1.0, [400, 300], 0, GREY, tessellated);
+        let plan = damage.plan(
+            &[ring(Color32::GREEN)],
+            1.0,
+            [400, 300],
+            0,
+            GREY,
+            tessellated,
+        );
+        let Plan::Region(region) = plan else {
+            panic!("{plan:?}");
+        };
+        assert!(
+            region.x <= 90 && region.x + region.width >= 150,
+            "{region:?}"
+        );
+    }
+
+    #[test]
     fn clipping_keeps_only_what_touches_the_region() {
+        let mut shapes = frame();
+        shapes[0].clip_rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(40.0, 40.0));
+        shapes[1].clip_rect = Rect::from_min_max(pos2(90.0, 0.0), pos2(130.0, 40.0));
         let region = PixelRect {
             x: 0,
             y: 0,
             width: 50,
             height: 50,
         };
-        let clipped = clip_to(frame(), region, 1.0);
+        let clipped = clip_to(tessellate(shapes), region, 1.0);
         assert_eq!(clipped.len(), 1, "the square at x = 100 lies outside");
         assert_eq!(
             clipped[0].clip_rect,
-            Rect::from_min_max(pos2(0.0, 0.0), pos2(50.0, 50.0))
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(40.0, 40.0))
         );
     }
 }
