@@ -1044,6 +1044,20 @@ impl GlowWinitRunning<'_> {
             {
                 save_screenshot_and_exit(&path, &painter, screen_size_in_pixels);
             }
+        } else if copy_sub_buffer.is_some() && !pending_deltas.is_empty() {
+            // Not drawn, but another window (the customer's, drawn inside this pass) may already
+            // show these textures, its shapes unchanged: upload them now, not when this window is
+            // next shown, or that window would keep blanks where new glyphs belong.
+            change_gl_context(
+                current_gl_context,
+                not_current_gl_context,
+                current_viewport,
+                viewport_id,
+                gl_surface,
+            );
+            textures.note(pending_deltas);
+            let size_px: [u32; 2] = window.inner_size().into();
+            painter.paint_and_update_textures(size_px, pixels_per_point, &[], pending_deltas);
         }
 
         glutin.handle_viewport_output(event_loop, &integration.egui_ctx, &viewport_output);

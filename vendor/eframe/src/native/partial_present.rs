@@ -154,13 +154,25 @@ impl Damage {
             .shapes
             .into_iter()
             .zip(shapes)
-            .filter(|(was, is)| was != *is)
+            .filter(|(was, is)| !same(was, is))
             .flat_map(|(was, is)| [was, is.clone()])
             .collect();
         if changed.is_empty() {
             return Plan::Nothing;
         }
         region_in_pixels(bounds_of(changed), pixels_per_point, size_px)
+    }
+}
+
+/// Whether two shapes are equal, a shape holding a NaN being equal to nothing. emath's
+/// `PartialEq` for positions asserts, in debug builds, that neither is NaN; upstream never
+/// compares shapes, so a NaN shape must not crash a debug build here (release builds compare
+/// NaN as unequal anyway).
+fn same(was: &ClippedShape, is: &ClippedShape) -> bool {
+    if cfg!(debug_assertions) {
+        std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| was == is)).unwrap_or(false)
+    } else {
+        was == is
     }
 }
 
@@ -741,6 +753,23 @@ mod tests {
         free.free.insert(TextureId::Managed(7));
         note(free);
         assert_eq!(note(whole(7)), 2, "an id freed and set again is new");
+    }
+
+    #[test]
+    fn a_shape_with_a_nan_is_a_change_not_a_crash() {
+        let nan = || {
+            let line = Shape::line_segment(
+                [pos2(f32::NAN, 20.0), pos2(30.0, 20.0)],
+                Stroke::new(1.0, Color32::RED),
+            );
+            ClippedShape::new(Rect::EVERYTHING, line)
+        };
+        let mut damage = Damage::new(true);
+        plan(&mut damage, &[nan()], 1.0, [400, 300], 0);
+        assert_ne!(
+            plan(&mut damage, &[nan()], 1.0, [400, 300], 0),
+            Plan::Nothing
+        );
     }
 
     #[test]
