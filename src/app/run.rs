@@ -135,6 +135,9 @@ pub fn run_window(
         renderer,
         // Changed pixels only: a ticking countdown is a few digits of a full-screen window.
         partial_present: config.partial_redraw,
+        // A font atlas 4096 pixels wide from each window's first frame, not the GL's 16384: a
+        // 4 MiB atlas made and dropped at start-up leaves glibc keeping ~7 MiB of heap.
+        max_texture_side: Some(crate::render::MAX_PICTURE_SIDE as usize),
         // Flat colours, a QR and text: nothing to dither, and on a software renderer every pixel
         // of every frame would pay for the noise.
         dithering: false,

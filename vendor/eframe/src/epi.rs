@@ -386,6 +386,12 @@ pub struct NativeOptions {
     #[cfg(feature = "glow")]
     pub partial_present: bool,
 
+    /// With glow: tell egui no texture may be wider or taller than this, even where the GL
+    /// allows more (16384 on llvmpipe), from every window's first frame on. egui makes its font
+    /// atlas that wide. Not in upstream eframe: counterqr's patch.
+    #[cfg(feature = "glow")]
+    pub max_texture_side: Option<usize>,
+
     /// Configures wgpu instance/device/adapter/surface creation and renderloop.
     #[cfg(feature = "wgpu_no_default_features")]
     pub wgpu_options: egui_wgpu::WgpuConfiguration,
@@ -464,6 +470,9 @@ impl Clone for NativeOptions {
             #[cfg(feature = "glow")]
             partial_present: self.partial_present,
 
+            #[cfg(feature = "glow")]
+            max_texture_side: self.max_texture_side,
+
             #[cfg(feature = "wgpu_no_default_features")]
             wgpu_options: self.wgpu_options.clone(),
 
@@ -505,6 +514,9 @@ impl Default for NativeOptions {
 
             #[cfg(feature = "glow")]
             partial_present: false,
+
+            #[cfg(feature = "glow")]
+            max_texture_side: None,
 
             #[cfg(feature = "wgpu_no_default_features")]
             wgpu_options: egui_wgpu::WgpuConfiguration::default()

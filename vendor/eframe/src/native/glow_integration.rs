@@ -357,7 +357,9 @@ impl<'app> GlowWinitApp<'app> {
         )?;
         let gl = Arc::clone(painter.gl());
 
-        let max_texture_side = painter.max_texture_side();
+        let max_texture_side = painter
+            .max_texture_side()
+            .min(self.native_options.max_texture_side.unwrap_or(usize::MAX));
         glutin.max_texture_side = Some(max_texture_side);
         for viewport in glutin.viewports.values_mut() {
             if let Some(egui_winit) = viewport.egui_winit.as_mut() {
