@@ -137,8 +137,11 @@ fn install_style(ctx: &egui::Context) {
 /// egui makes its font atlas as wide as the widest texture the GL takes: 16384 pixels on Mesa's
 /// software renderer, an 8 MiB atlas held twice (egui's copy and the GL's) for a few hundred
 /// glyphs. Each window (viewport) is told a smaller maximum, as wide as any picture the till
-/// shows, from its second frame on: the same glyphs in a quarter of the width, about 11 MiB
-/// less. Every window must be told the same, or the atlas is rebuilt at every change of window.
+/// shows: the same glyphs in a quarter of the width, about 11 MiB less. Every window must be
+/// told the same, or the atlas is rebuilt at every change of window. With glow the patched
+/// eframe already tells egui so from each window's first frame (`NativeOptions::max_texture_side`,
+/// set in `run_window`), and this changes nothing; it is what narrows the atlas under wgpu, from
+/// each window's second frame on.
 pub fn narrow_font_atlas(ctx: &egui::Context) {
     let side = crate::render::MAX_PICTURE_SIDE as usize;
     if ctx.input(|i| i.max_texture_side) > side {
