@@ -11,18 +11,37 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed when the test ends, however it ends.
+/// A child process stopped when the test ends, however it ends: asked with SIGTERM first, so that
+/// Xvfb removes its lock file and socket (a SIGKILLed Xvfb leaves both, and every later run finds
+/// one display number fewer), then killed if it has not gone within 3 s.
 struct Killed(Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while asked && Instant::now() < deadline {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
 fn spawn(command: &mut Command, what: &str) -> Killed {
-    match command.stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+    spawn_to(command, what, Stdio::null())
+}
+
+/// Like [`spawn`], the child's stderr going to `stderr`.
+fn spawn_to(command: &mut Command, what: &str, stderr: Stdio) -> Killed {
+    match command.stdout(Stdio::null()).stderr(stderr).spawn() {
         Ok(child) => Killed(child),
         Err(e) => panic!("cannot start {what} ({e}): install xvfb xdotool imagemagick zbar-tools"),
     }
@@ -80,15 +99,35 @@ fn log_files(data: &Path) -> Option<Vec<(PathBuf, String)>> {
     )
 }
 
-/// The end of the app's log files in `data`, for a failure message.
+/// Where the app started with data directory `data` writes its stderr (a panic, a crash before
+/// logging is up): beside the data directory.
+fn stderr_file(data: &Path) -> PathBuf {
+    data.with_extension("stderr")
+}
+
+/// The real binary (`command`), its stderr kept in [`stderr_file`] for a failure message; a
+/// second start with the same data directory adds to the same file.
+fn spawn_app(command: &mut Command, data: &Path) -> Killed {
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(stderr_file(data))
+        .expect("the app's stderr file");
+    spawn_to(command, "counterqr", stderr.into())
+}
+
+/// The end of the app's log files in `data` and its stderr, for a failure message.
 fn log_tail(data: &Path) -> String {
-    let Some(logs) = log_files(data) else {
-        return format!("(no logs in {})", data.display());
+    let mut text = match std::fs::read_to_string(stderr_file(data)) {
+        Ok(stderr) if !stderr.trim().is_empty() => format!("--- stderr\n{stderr}\n"),
+        _ => String::new(),
     };
-    let mut text = String::new();
+    let Some(logs) = log_files(data) else {
+        return format!("{text}(no logs in {})", data.display());
+    };
     for (path, log) in logs {
         let lines: Vec<&str> = log.lines().collect();
-        let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+        let tail = lines[lines.len().saturating_sub(40)..].join("\n");
         text.push_str(&format!("--- {}\n{tail}\n", path.display()));
     }
     text
@@ -177,7 +216,7 @@ impl X {
 
     /// The real binary, with this settings file and data directory.
     fn counterqr(&self, config: &Path, data: &Path) -> Killed {
-        spawn(&mut self.command(config, data), "counterqr")
+        spawn_app(&mut self.command(config, data), data)
     }
 
     /// The command that starts the real binary on this display and D-Bus session, with this
@@ -197,13 +236,13 @@ impl X {
     /// The real binary on this display, but with the keyring of the test session
     /// (`scripts/test.sh` runs one), for what needs a secret.
     fn counterqr_with_keyring(&self, config: &Path, data: &Path) -> Killed {
-        spawn(
+        spawn_app(
             Command::new(env!("CARGO_BIN_EXE_counterqr"))
                 .env("DISPLAY", &self.display)
                 .env_remove("WAYLAND_DISPLAY")
                 .env("COUNTERQR_CONFIG", config)
                 .env("COUNTERQR_DATA_DIR", data),
-            "counterqr",
+            data,
         )
     }
 
@@ -724,7 +763,8 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
     let uncovered = read_screen(&display, &shot, "eng").unwrap_or_default();
     assert!(
         !uncovered.contains("Mark paid"),
-        "the cashier's minimised window is still on screen:\n{uncovered}"
+        "the cashier's minimised window is still on screen:\n{uncovered}\n{}",
+        log_tail(&data)
     );
     assert!(
         log_files(&data)
