@@ -15,7 +15,7 @@ export XDG_RUNTIME_DIR="$work" COUNTERQR_CONFIG="$work/config.toml" COUNTERQR_DA
 unset WAYLAND_DISPLAY
 
 display=:$(( 500 + RANDOM % 100 ))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 & xvfb=$!
 export DISPLAY=$display
 sleep 1
 "$bin" 2>/dev/null & app=$!

@@ -101,7 +101,7 @@ window_on() {
 # Prints "cpu% pss_mib launch_s frames" (frames drawn while measured; "-" for the browser).
 run() {
     local app=$1 windows=$2 size=$3 display=":$((n++))"
-    Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
+    Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp -noreset >/dev/null 2>&1 &
     local xvfb=$!
     for _ in $(seq 100); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.05; done
     DISPLAY=$display openbox >/dev/null 2>&1 &

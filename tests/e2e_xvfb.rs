@@ -172,6 +172,10 @@ impl X {
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
+                // An X server resets when its last client leaves (here the probe below) and
+                // drops whoever connected meanwhile: the app then failed with "Failed to open
+                // connection to X server" (xorg/xserver#1102).
+                "-noreset",
             ]),
             "Xvfb",
         );
