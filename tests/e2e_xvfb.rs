@@ -759,16 +759,24 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
             .as_deref()
             .and_then(countdown_in)
     };
-    let first = wait_for(
-        "the customer's countdown",
+    // What the cashier's window covered is drawn again. On a loaded machine that can take a
+    // moment (the first read once came before it, with two busy loops and tesseract on both
+    // cores); pixels left behind for good, as before eframe's patch listened for exposes, never
+    // pass.
+    let first = wait_for_or(
+        "the customer's countdown, with none of the cashier's window left on screen",
         Duration::from_secs(30),
-        countdown,
-    );
-    let uncovered = read_screen(&display, &shot, "eng").unwrap_or_default();
-    assert!(
-        !uncovered.contains("Mark paid"),
-        "the cashier's minimised window is still on screen:\n{uncovered}\n{}",
-        log_tail(&data)
+        || {
+            let text = read_screen(&display, &shot, "eng")?;
+            if text.contains("Mark paid") {
+                return None;
+            }
+            countdown_in(&text)
+        },
+        || {
+            let text = read_screen(&display, &shot, "eng").unwrap_or_default();
+            format!("the screen reads:\n{text}\n{}", log_tail(&data))
+        },
     );
     assert!(
         log_files(&data)
