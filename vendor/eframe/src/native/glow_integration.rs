@@ -36,7 +36,7 @@ use log::warn;
 
 use super::{
     epi_integration, event_loop_context,
-    partial_present::{self, CopySubBuffer, Damage, ExposeWatch, Plan},
+    partial_present::{self, CopySubBuffer, Damage, ExposeWatch},
     winit_integration::{EventResult, PassMode, UserEvent, WinitApp, create_egui_context},
 };
 use crate::epaint::textures::TexturesDelta;
@@ -893,40 +893,23 @@ impl GlowWinitRunning<'_> {
             let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
             // These are uploaded in this frame, whatever it draws:
             textures.note(pending_deltas);
-            let plan = match copy_sub_buffer {
-                Some(_) => {
-                    let egui_ctx = &integration.egui_ctx;
-                    let plan = viewport.damage.plan(
-                        &shapes,
-                        pixels_per_point,
-                        screen_size_in_pixels,
-                        textures.changes(),
-                        clear_color,
-                        |changed| {
-                            partial_present::painted_bounds(
-                                &egui_ctx.tessellate(changed, pixels_per_point),
-                            )
-                        },
-                    );
-                    // A screenshot reads the whole back buffer:
-                    let screenshot = viewport
-                        .actions_requested
-                        .iter()
-                        .any(|action| matches!(action, ActionRequested::Screenshot(_)));
-                    if screenshot { Plan::All } else { plan }
-                }
-                None => Plan::All,
-            };
+            // A screenshot reads the whole back buffer:
+            let screenshot = viewport
+                .actions_requested
+                .iter()
+                .any(|action| matches!(action, ActionRequested::Screenshot(_)));
+            let egui_ctx = &integration.egui_ctx;
+            let (plan, clipped_primitives) = viewport.damage.frame(
+                copy_sub_buffer.is_some(),
+                screenshot,
+                shapes,
+                pixels_per_point,
+                screen_size_in_pixels,
+                textures.changes(),
+                clear_color,
+                |shapes| egui_ctx.tessellate(shapes, pixels_per_point),
+            );
             log::trace!("{viewport_id:?}: present {plan:?}");
-            let clipped_primitives = match plan {
-                Plan::All => integration.egui_ctx.tessellate(shapes, pixels_per_point),
-                Plan::Region(region) => partial_present::clip_to(
-                    integration.egui_ctx.tessellate(shapes, pixels_per_point),
-                    region,
-                    pixels_per_point,
-                ),
-                Plan::Nothing => Vec::new(),
-            };
 
             {
                 // We may need to switch contexts again, because of immediate viewports:
@@ -941,20 +924,12 @@ impl GlowWinitRunning<'_> {
                 frame_timer.resume();
             }
 
-            match plan {
-                Plan::All => {
-                    if !clear_before_update {
-                        painter.clear(screen_size_in_pixels, clear_color);
-                    }
-                }
-                Plan::Region(region) => partial_present::clear_region(
-                    painter.gl(),
-                    screen_size_in_pixels,
-                    region,
-                    clear_color,
-                ),
-                Plan::Nothing => {}
-            }
+            plan.clear(
+                painter.gl(),
+                screen_size_in_pixels,
+                clear_color,
+                clear_before_update,
+            );
 
             // With nothing to draw the textures are still uploaded: another window may show
             // them (its shapes unchanged, so it would not be drawn again for them).
@@ -1025,17 +1000,14 @@ impl GlowWinitRunning<'_> {
                 // swap with interval 0 on Wayland (see `GlutinWindowContext::new`).
                 // egui-wgpu does the same. A no-op on other platforms.
                 window.pre_present_notify();
-                match (plan, copy_sub_buffer) {
-                    (Plan::Region(region), Some(copy)) => {
-                        if !copy.present(gl_surface, screen_size_in_pixels, region) {
-                            log::warn!("partial present failed: the next frame is drawn whole");
-                            viewport.damage.window_spoiled();
-                            window.request_redraw();
-                        }
-                    }
-                    (Plan::Nothing, _) => {}
-                    _ => gl_surface.swap_buffers(context)?,
-                }
+                plan.present(
+                    copy_sub_buffer,
+                    gl_surface,
+                    context,
+                    screen_size_in_pixels,
+                    &mut viewport.damage,
+                    &window,
+                )?;
                 frame_timer.resume();
             }
 
@@ -1987,29 +1959,17 @@ fn render_immediate_viewport(
 
     let screen_size_in_pixels: [u32; 2] = window.inner_size().into();
 
-    let plan = match copy_sub_buffer {
-        Some(_) => viewport.damage.plan(
-            &shapes,
-            pixels_per_point,
-            screen_size_in_pixels,
-            textures.changes(),
-            clear_color,
-            |changed| {
-                partial_present::painted_bounds(&egui_ctx.tessellate(changed, pixels_per_point))
-            },
-        ),
-        None => Plan::All,
-    };
+    let (plan, clipped_primitives) = viewport.damage.frame(
+        copy_sub_buffer.is_some(),
+        false,
+        shapes,
+        pixels_per_point,
+        screen_size_in_pixels,
+        textures.changes(),
+        clear_color,
+        |shapes| egui_ctx.tessellate(shapes, pixels_per_point),
+    );
     log::trace!("{viewport_id:?}: present {plan:?}");
-    let clipped_primitives = match plan {
-        Plan::All => egui_ctx.tessellate(shapes, pixels_per_point),
-        Plan::Region(region) => partial_present::clip_to(
-            egui_ctx.tessellate(shapes, pixels_per_point),
-            region,
-            pixels_per_point,
-        ),
-        Plan::Nothing => Vec::new(),
-    };
 
     change_gl_context(
         current_gl_context,
@@ -2029,18 +1989,12 @@ fn render_immediate_viewport(
         );
     }
 
-    match plan {
-        Plan::All => {
-            egui_glow::painter::clear(painter.borrow().gl(), screen_size_in_pixels, clear_color);
-        }
-        Plan::Region(region) => partial_present::clear_region(
-            painter.borrow().gl(),
-            screen_size_in_pixels,
-            region,
-            clear_color,
-        ),
-        Plan::Nothing => {}
-    }
+    plan.clear(
+        painter.borrow().gl(),
+        screen_size_in_pixels,
+        clear_color,
+        false,
+    );
 
     // With nothing to draw the textures are still uploaded: another window may show them (its
     // shapes unchanged, so it would not be drawn again for them).
@@ -2053,20 +2007,15 @@ fn render_immediate_viewport(
 
     {
         profiling::scope!("swap_buffers");
-        match (plan, copy_sub_buffer) {
-            (Plan::Region(region), Some(copy)) => {
-                if !copy.present(gl_surface, screen_size_in_pixels, region) {
-                    log::warn!("partial present failed: the next frame is drawn whole");
-                    viewport.damage.window_spoiled();
-                    window.request_redraw();
-                }
-            }
-            (Plan::Nothing, _) => {}
-            _ => {
-                if let Err(err) = gl_surface.swap_buffers(current_gl_context) {
-                    log::error!("swap_buffers failed: {err}");
-                }
-            }
+        if let Err(err) = plan.present(
+            copy_sub_buffer,
+            gl_surface,
+            current_gl_context,
+            screen_size_in_pixels,
+            &mut viewport.damage,
+            window,
+        ) {
+            log::error!("swap_buffers failed: {err}");
         }
     }
 

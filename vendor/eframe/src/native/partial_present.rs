@@ -164,6 +164,85 @@ impl Damage {
     }
 }
 
+impl Damage {
+    /// This frame's plan, and the primitives that carry it out: none, all, or all those that touch
+    /// the region, clipped to it. `partial` says whether partial present is on (without it every
+    /// frame is whole); `whole` asks for a whole frame anyway (a screenshot reads the whole back
+    /// buffer); `tessellate` is egui's tessellator at `pixels_per_point`. The other arguments
+    /// are [`Damage::plan`]'s.
+    #[expect(clippy::too_many_arguments)]
+    pub fn frame(
+        &mut self,
+        partial: bool,
+        whole: bool,
+        shapes: Vec<ClippedShape>,
+        pixels_per_point: f32,
+        size_px: [u32; 2],
+        textures: u64,
+        clear_color: [f32; 4],
+        tessellate: impl Fn(Vec<ClippedShape>) -> Vec<ClippedPrimitive>,
+    ) -> (Plan, Vec<ClippedPrimitive>) {
+        let plan = if partial {
+            let plan = self.plan(
+                &shapes,
+                pixels_per_point,
+                size_px,
+                textures,
+                clear_color,
+                |changed| painted_bounds(&tessellate(changed)),
+            );
+            if whole { Plan::All } else { plan }
+        } else {
+            Plan::All
+        };
+        let primitives = match plan {
+            Plan::All => tessellate(shapes),
+            Plan::Region(region) => clip_to(tessellate(shapes), region, pixels_per_point),
+            Plan::Nothing => Vec::new(),
+        };
+        (plan, primitives)
+    }
+}
+
+impl Plan {
+    /// Clears what this plan redraws, to `color`: the region, or the whole back buffer unless
+    /// `cleared` says eframe already cleared it (before the update).
+    pub fn clear(self, gl: &glow::Context, size_px: [u32; 2], color: [f32; 4], cleared: bool) {
+        match self {
+            Self::All if !cleared => egui_glow::painter::clear(gl, size_px, color),
+            Self::Region(region) => clear_region(gl, size_px, region, color),
+            Self::All | Self::Nothing => {}
+        }
+    }
+
+    /// Shows what this plan drew: the whole back buffer swapped, only the region copied (with
+    /// `copy`), or nothing. If the copy fails, `damage` is spoiled and `window` asked to redraw,
+    /// so the next frame is drawn whole.
+    pub fn present(
+        self,
+        copy: Option<CopySubBuffer>,
+        surface: &glutin::surface::Surface<glutin::surface::WindowSurface>,
+        context: &glutin::context::PossiblyCurrentContext,
+        size_px: [u32; 2],
+        damage: &mut Damage,
+        window: &winit::window::Window,
+    ) -> glutin::error::Result<()> {
+        use glutin::surface::GlSurface as _;
+        match (self, copy) {
+            (Self::Region(region), Some(copy)) => {
+                if !copy.present(surface, size_px, region) {
+                    log::warn!("partial present failed: the next frame is drawn whole");
+                    damage.window_spoiled();
+                    window.request_redraw();
+                }
+                Ok(())
+            }
+            (Self::Nothing, _) => Ok(()),
+            _ => surface.swap_buffers(context),
+        }
+    }
+}
+
 /// Whether two shapes are equal, a shape holding a NaN being equal to nothing. emath's
 /// `PartialEq` for positions asserts, in debug builds, that neither is NaN; upstream never
 /// compares shapes, so a NaN shape must not crash a debug build here (release builds compare
