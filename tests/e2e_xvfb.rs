@@ -731,12 +731,12 @@ fn a_minimised_cashier_window_is_not_drawn_and_the_customer_still_sees_the_count
     let x = X::start(work.path(), "minimised");
     let _window_manager = x.openbox();
     let data = work.path().join("data");
-    let _app = spawn(
+    let _app = spawn_app(
         x.command(&config, &data).env(
             "RUST_LOG",
             "counterqr=info,counterqr::frame=debug,eframe::native::glow_integration=debug,warn",
         ),
-        "counterqr",
+        &data,
     );
     x.focus_window(&data);
     let display = x.display.clone();
@@ -835,7 +835,7 @@ fn the_amount_typed_shows_every_digit_while_the_customer_window_draws_nothing() 
     let x = X::start(work.path(), "glyphs");
     let _window_manager = x.openbox();
     let data = work.path().join("data");
-    let _app = spawn(x.command(&config, &data).arg("--fullscreen"), "counterqr");
+    let _app = spawn_app(x.command(&config, &data).arg("--fullscreen"), &data);
     x.focus_window(&data);
     let display = x.display.clone();
     let cashier = cashier_window(&display);
